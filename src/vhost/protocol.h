@@ -277,32 +277,32 @@ vhost_inflight_queue_region_size(uint16_t queue_size)
 	return (sz + VHOST_INFLIGHT_ALIGNMENT - 1) & ~(size_t)(VHOST_INFLIGHT_ALIGNMENT - 1);
 }
 
-/* Split virtqueue layout (virtio 1.x, 2.7). */
+/* Split virtqueue layout (virtio 1.x, 2.7); naturally aligned, as the spec requires. */
 #define VRING_DESC_F_NEXT 1u
 #define VRING_DESC_F_WRITE 2u
 #define VRING_DESC_F_INDIRECT 4u
 #define VRING_USED_F_NO_NOTIFY 1u
 #define VRING_AVAIL_F_NO_INTERRUPT 1u
 
-typedef struct __attribute__((packed)) VringDesc {
+typedef struct VringDesc {
 	uint64_t addr;
 	uint32_t len;
 	uint16_t flags;
 	uint16_t next;
 } VringDesc;
 
-typedef struct __attribute__((packed)) VringAvail {
+typedef struct VringAvail {
 	uint16_t flags;
 	uint16_t idx;
 	uint16_t ring[];
 } VringAvail;
 
-typedef struct __attribute__((packed)) VringUsedElem {
+typedef struct VringUsedElem {
 	uint32_t id;
 	uint32_t len;
 } VringUsedElem;
 
-typedef struct __attribute__((packed)) VringUsed {
+typedef struct VringUsed {
 	uint16_t flags;
 	uint16_t idx;
 	VringUsedElem ring[];

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Split virtqueues: taking descriptor chains from the available ring and
+ * returning them on the used ring. The rings live in memory the guest writes
+ * concurrently, so every field is read once into a local copy and checked
+ * before use; a ring that breaks a rule is stopped, logged once, and left
+ * alone until the front-end resets it.
+ */
+#define G_LOG_DOMAIN "vhost"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <stdarg.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "vhost-private.h"
+
+typedef struct VhostElemPriv {
+	VhostElem elem;
+	struct iovec iov[];
+} VhostElemPriv;
+
+static inline uint16_t
+ring_read16(const uint16_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline void
+ring_write16(uint16_t *p, uint16_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+void
+vhost_queue_init(VhostQueue *q, VhostDev *dev, unsigned int index)
+{
+	memset(q, 0, sizeof(*q));
+	q->dev = dev;
+	q->index = index;
+	q->kick_fd = q->call_fd = q->err_fd = -1;
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void
+queue_set_started(VhostQueue *q, bool started)
+{
+	const VhostDeviceOps *ops = q->dev->info.ops;
+
+	if (q->started == started)
+		return;
+	q->started = started;
+	if (ops->queue_started)
+		ops->queue_started(q->dev->info.opaque, q, q->index, started);
+}
+
+void
+vhost_queue_reset(VhostQueue *q)
+{
+	VhostDev *dev = q->dev;
+	unsigned int index = q->index;
+
+	queue_set_started(q, false);
+	if (q->kick_source)
+		g_source_remove(q->kick_source);
+	close_fd(&q->kick_fd);
+	close_fd(&q->call_fd);
+	close_fd(&q->err_fd);
+	g_free(q->resubmit);
+	vhost_queue_init(q, dev, index);
+}
+
+void
+vhost_queue_mark_broken(VhostQueue *q, const char *fmt, ...)
+{
+	g_autofree char *msg = NULL;
+	va_list ap;
+
+	if (q->broken)
+		return;
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_warning("%s: guest bug: queue %u: %s; the queue is stopped until the device is reset",
+	          vhost_dev_name(q->dev), q->index, msg);
+	q->broken = true;
+	if (q->err_fd >= 0)
+		(void)eventfd_write(q->err_fd, 1);
+}
+
+void
+vhost_queue_remap(VhostQueue *q)
+{
+	VhostDev *dev = q->dev;
+	int err = 0;
+
+	q->rings_mapped = false;
+	if (!q->addr_set || q->num == 0)
+		return;
+	q->desc = vhost_dev_map_ring(dev, q->addr.desc_user_addr, sizeof(VringDesc) * q->num,
+	                             false, &err);
+	q->avail = vhost_dev_map_ring(dev, q->addr.avail_user_addr,
+	                              sizeof(VringAvail) + sizeof(uint16_t) * (q->num + 1), false,
+	                              &err);
+	q->used = vhost_dev_map_ring(dev, q->addr.used_user_addr,
+	                             sizeof(VringUsed) + sizeof(VringUsedElem) * q->num +
+	                                     sizeof(uint16_t),
+	                             true, &err);
+	q->rings_mapped = q->desc && q->avail && q->used;
+	/* The spec's alignment (16, 2, 4) is what makes our loads and stores atomic. */
+	if (q->rings_mapped && (((uintptr_t)q->desc & 15) || ((uintptr_t)q->avail & 1) ||
+	                        ((uintptr_t)q->used & 3))) {
+		vhost_queue_mark_broken(q, "misaligned ring addresses");
+		q->rings_mapped = false;
+	}
+	q->waiting_iotlb = err == -EAGAIN;
+	if (!q->rings_mapped && err != -EAGAIN && dev->mem.nregions > 0)
+		g_debug("%s: queue %u: rings not in guest memory (yet)", vhost_dev_name(dev),
+		        q->index);
+}
+
+static gboolean
+kick_cb(int fd, GIOCondition cond, gpointer data)
+{
+	VhostQueue *q = data;
+	const VhostDeviceOps *ops = q->dev->info.ops;
+	eventfd_t value;
+
+	if (eventfd_read(fd, &value) < 0 && errno != EAGAIN) {
+		vhost_dev_warn(q->dev, "queue %u: kick eventfd unreadable: %s", q->index,
+		               g_strerror(errno));
+		q->kick_source = 0;
+		return G_SOURCE_REMOVE;
+	}
+	if (q->started && !q->broken && ops->queue_kicked)
+		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+	return G_SOURCE_CONTINUE;
+}
+
+void
+vhost_queue_update_state(VhostQueue *q)
+{
+	bool can_run = q->kick_set && q->enabled && q->num > 0 && q->addr_set && !q->broken;
+	const VhostDeviceOps *ops = q->dev->info.ops;
+
+	if (can_run && !q->rings_mapped)
+		vhost_queue_remap(q);
+	can_run = can_run && q->rings_mapped;
+	if (can_run == q->started)
+		return;
+	if (can_run) {
+		q->used_idx = ring_read16(&q->used->idx);
+		q->signalled_used_valid = false;
+		q->inuse = 0;
+		vhost_inflight_recover(q);
+		if (q->kick_fd >= 0 && !q->kick_source)
+			q->kick_source = g_unix_fd_add(q->kick_fd, G_IO_IN, kick_cb, q);
+	}
+	queue_set_started(q, can_run);
+	/* The driver may have queued buffers before we were ready to look. */
+	if (can_run && ops->queue_kicked)
+		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+}
+
+uint16_t
+vhost_queue_stop(VhostQueue *q)
+{
+	queue_set_started(q, false);
+	if (q->kick_source)
+		g_source_remove(q->kick_source);
+	q->kick_source = 0;
+	close_fd(&q->kick_fd);
+	q->kick_set = false;
+	q->rings_mapped = false;
+	return q->last_avail_idx;
+}
+
+void
+vhost_queue_set_kick_fd(VhostQueue *q, int fd)
+{
+	if (q->kick_source)
+		g_source_remove(q->kick_source);
+	q->kick_source = 0;
+	close_fd(&q->kick_fd);
+	q->kick_fd = fd;
+	q->kick_set = true;
+	if (q->started && fd >= 0)
+		q->kick_source = g_unix_fd_add(fd, G_IO_IN, kick_cb, q);
+}
+
+void
+vhost_queue_set_call_fd(VhostQueue *q, int fd)
+{
+	close_fd(&q->call_fd);
+	q->call_fd = fd;
+}
+
+void
+vhost_queue_set_err_fd(VhostQueue *q, int fd)
+{
+	close_fd(&q->err_fd);
+	q->err_fd = fd;
+}
+
+/* ---- public queue API ---- */
+
+VhostQueue *
+vhost_dev_get_queue(VhostDev *dev, unsigned int index)
+{
+	return index < dev->info.num_queues ? &dev->queues[index] : NULL;
+}
+
+unsigned int
+vhost_queue_index(VhostQueue *queue)
+{
+	return queue->index;
+}
+
+bool
+vhost_queue_is_started(VhostQueue *queue)
+{
+	return queue->started && !queue->broken;
+}
+
+unsigned int
+vhost_queue_size(VhostQueue *queue)
+{
+	return queue->num;
+}
+
+static bool
+queue_usable(VhostQueue *q)
+{
+	return q->started && !q->broken && q->rings_mapped;
+}
+
+unsigned int
+vhost_queue_avail_count(VhostQueue *q)
+{
+	uint16_t avail_idx;
+
+	if (!queue_usable(q))
+		return 0;
+	avail_idx = ring_read16(&q->avail->idx);
+	return (uint16_t)(avail_idx - q->last_avail_idx) + (q->resubmit_num - q->resubmit_pos);
+}
+
+typedef struct ChainBuilder {
+	struct iovec *iov;
+	unsigned int out_num;
+	unsigned int in_num;
+	unsigned int max;
+} ChainBuilder;
+
+static int
+chain_add(VhostQueue *q, ChainBuilder *b, const VringDesc *d)
+{
+	bool write = d->flags & VRING_DESC_F_WRITE;
+	unsigned int n = b->out_num + b->in_num;
+	int ret;
+
+	if (!write && b->in_num > 0) {
+		vhost_queue_mark_broken(q, "device-readable descriptor after a writable one");
+		return -EINVAL;
+	}
+	if (d->len == 0)
+		return 0;
+	ret = vhost_dev_translate(q->dev, d->addr, d->len, write, b->iov, &n, b->max);
+	if (ret == -EAGAIN)
+		return ret;
+	if (ret < 0) {
+		vhost_queue_mark_broken(q, "buffer 0x%" G_GINT64_MODIFIER "x+%u %s", d->addr,
+		                        d->len,
+		                        ret == -ENOBUFS ? "splits into too many pieces"
+		                                        : "is outside guest memory");
+		return ret;
+	}
+	if (write)
+		b->in_num = n - b->out_num;
+	else
+		b->out_num = n;
+	return 0;
+}
+
+/* Copies an indirect table out of guest memory so the guest cannot change it under us. */
+static VringDesc *
+read_indirect(VhostQueue *q, const VringDesc *d, unsigned int *count, int *err)
+{
+	struct iovec iov[16];
+	unsigned int n = 0;
+	VringDesc *table;
+
+	if (d->len == 0 || d->len % sizeof(VringDesc) != 0 ||
+	    d->len / sizeof(VringDesc) > VHOST_MAX_CHAIN) {
+		vhost_queue_mark_broken(q, "indirect table of %u bytes", d->len);
+		*err = -EINVAL;
+		return NULL;
+	}
+	*err = vhost_dev_translate(q->dev, d->addr, d->len, false, iov, &n, G_N_ELEMENTS(iov));
+	if (*err < 0) {
+		if (*err != -EAGAIN)
+			vhost_queue_mark_broken(q, "indirect table outside guest memory");
+		return NULL;
+	}
+	table = g_malloc(d->len);
+	vhost_iov_to_buf(iov, n, 0, table, d->len);
+	*count = d->len / sizeof(VringDesc);
+	return table;
+}
+
+static VhostElem *
+map_chain(VhostQueue *q, uint16_t head, int *err)
+{
+	g_autofree struct iovec *iov = g_new(struct iovec, VHOST_MAX_CHAIN);
+	g_autofree VringDesc *indirect = NULL;
+	ChainBuilder b = { iov, 0, 0, VHOST_MAX_CHAIN };
+	const VringDesc *table = q->desc;
+	unsigned int table_size = q->num, i = head, seen = 0;
+	VringDesc d;
+	VhostElemPriv *p;
+
+	*err = -EINVAL;
+	if (head >= q->num) {
+		vhost_queue_mark_broken(q, "head index %u beyond a ring of %u", head, q->num);
+		return NULL;
+	}
+	memcpy(&d, &q->desc[head], sizeof(d));
+	if (d.flags & VRING_DESC_F_INDIRECT) {
+		if (!vhost_dev_has_feature(q->dev, VIRTIO_RING_F_INDIRECT_DESC) ||
+		    (d.flags & VRING_DESC_F_NEXT)) {
+			vhost_queue_mark_broken(q, "indirect descriptor not allowed here");
+			return NULL;
+		}
+		indirect = read_indirect(q, &d, &table_size, err);
+		if (!indirect)
+			return NULL;
+		table = indirect;
+		i = 0;
+	}
+	for (;;) {
+		if (seen++ >= table_size) {
+			vhost_queue_mark_broken(q, "descriptor chain loops or is longer than its table");
+			*err = -ELOOP;
+			return NULL;
+		}
+		memcpy(&d, &table[i], sizeof(d));
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			vhost_queue_mark_broken(q, "nested indirect descriptor");
+			return NULL;
+		}
+		*err = chain_add(q, &b, &d);
+		if (*err < 0)
+			return NULL;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			break;
+		i = d.next;
+		if (i >= table_size) {
+			vhost_queue_mark_broken(q, "next index %u beyond a table of %u", i, table_size);
+			*err = -EINVAL;
+			return NULL;
+		}
+	}
+	p = g_malloc(sizeof(*p) + sizeof(struct iovec) * (b.out_num + b.in_num));
+	memcpy(p->iov, iov, sizeof(struct iovec) * (b.out_num + b.in_num));
+	p->elem.index = head;
+	p->elem.out_num = b.out_num;
+	p->elem.in_num = b.in_num;
+	p->elem.out_sg = p->iov;
+	p->elem.in_sg = p->iov + b.out_num;
+	*err = 0;
+	return &p->elem;
+}
+
+static VhostElem *
+pop_resubmitted(VhostQueue *q)
+{
+	int err;
+	VhostElem *elem;
+
+	elem = map_chain(q, q->resubmit[q->resubmit_pos], &err);
+	if (elem)
+		q->resubmit_pos++;
+	return elem;
+}
+
+VhostElem *
+vhost_queue_pop(VhostQueue *q)
+{
+	uint16_t avail_idx, head;
+	VhostElem *elem;
+	int err;
+
+	if (!queue_usable(q))
+		return NULL;
+	if (q->resubmit_pos < q->resubmit_num)
+		return pop_resubmitted(q);
+	avail_idx = ring_read16(&q->avail->idx);
+	if ((uint16_t)(avail_idx - q->last_avail_idx) > q->num) {
+		vhost_queue_mark_broken(q, "available index moved by %u in a ring of %u",
+		                        (uint16_t)(avail_idx - q->last_avail_idx), q->num);
+		return NULL;
+	}
+	if (avail_idx == q->last_avail_idx)
+		return NULL;
+	if (q->inuse >= q->num) {
+		vhost_queue_mark_broken(q, "more buffers in flight than the ring holds");
+		return NULL;
+	}
+	/* Read the ring entry only after seeing the index that covers it. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	head = ring_read16(&q->avail->ring[q->last_avail_idx % q->num]);
+	elem = map_chain(q, head, &err);
+	if (!elem) {
+		if (err == -EAGAIN)
+			q->waiting_iotlb = true;
+		return NULL;
+	}
+	q->last_avail_idx++;
+	q->inuse++;
+	vhost_inflight_on_pop(q, head);
+	if (vhost_dev_has_feature(q->dev, VIRTIO_RING_F_EVENT_IDX) && !q->notifications_off)
+		ring_write16((uint16_t *)&q->used->ring[q->num], q->last_avail_idx);
+	return elem;
+}
+
+void
+vhost_queue_rewind(VhostQueue *q, unsigned int num)
+{
+	num = MIN(num, q->inuse);
+	q->last_avail_idx -= num;
+	q->inuse -= num;
+}
+
+static void
+log_used(VhostQueue *q, size_t offset, size_t len)
+{
+	if (q->log_used && vhost_dev_has_feature(q->dev, VHOST_F_LOG_ALL)) {
+		vhost_log_mark(&q->dev->log, q->addr.log_guest_addr + offset, len);
+		vhost_log_kick(&q->dev->log);
+	}
+}
+
+void
+vhost_queue_push(VhostQueue *q, const VhostElem *elem, uint32_t len)
+{
+	VringUsedElem ue = { elem->index, len };
+	unsigned int slot;
+
+	if (!queue_usable(q))
+		return;
+	if (vhost_dev_has_feature(q->dev, VHOST_F_LOG_ALL)) {
+		size_t left = len;
+		for (unsigned int i = 0; i < elem->in_num && left > 0; i++) {
+			size_t chunk = MIN(left, elem->in_sg[i].iov_len);
+			vhost_dev_log_host_write(q->dev, elem->in_sg[i].iov_base, chunk);
+			left -= chunk;
+		}
+	}
+	vhost_inflight_on_push_begin(q, elem->index);
+	slot = q->used_idx % q->num;
+	memcpy(&q->used->ring[slot], &ue, sizeof(ue));
+	log_used(q, offsetof(VringUsed, ring) + slot * sizeof(ue), sizeof(ue));
+	/* The entry must be visible before the index that publishes it. */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->used_idx++;
+	ring_write16(&q->used->idx, q->used_idx);
+	log_used(q, offsetof(VringUsed, idx), sizeof(uint16_t));
+	if (q->inuse)
+		q->inuse--;
+	vhost_inflight_on_push_end(q, elem->index);
+}
+
+static bool
+queue_should_notify(VhostQueue *q)
+{
+	uint16_t old, new_idx, event;
+	bool valid;
+
+	/* Our used index write must be ordered before reading the driver's flags. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!vhost_dev_has_feature(q->dev, VIRTIO_RING_F_EVENT_IDX))
+		return !(ring_read16(&q->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT);
+	old = q->signalled_used;
+	valid = q->signalled_used_valid;
+	new_idx = q->signalled_used = q->used_idx;
+	q->signalled_used_valid = true;
+	if (!valid)
+		return true;
+	event = ring_read16(&q->avail->ring[q->num]);
+	return vring_need_event(event, new_idx, old);
+}
+
+void
+vhost_queue_notify(VhostQueue *q)
+{
+	if (!queue_usable(q) || q->call_fd < 0)
+		return;
+	if (queue_should_notify(q))
+		(void)eventfd_write(q->call_fd, 1);
+}
+
+void
+vhost_queue_complete(VhostQueue *q, VhostElem *elem, uint32_t len)
+{
+	vhost_queue_push(q, elem, len);
+	vhost_queue_notify(q);
+	vhost_elem_free(elem);
+}
+
+void
+vhost_queue_set_notification(VhostQueue *q, bool enable)
+{
+	q->notifications_off = !enable;
+	if (!queue_usable(q))
+		return;
+	if (vhost_dev_has_feature(q->dev, VIRTIO_RING_F_EVENT_IDX)) {
+		if (enable)
+			ring_write16((uint16_t *)&q->used->ring[q->num], ring_read16(&q->avail->idx));
+	} else {
+		uint16_t flags = ring_read16(&q->used->flags);
+		ring_write16(&q->used->flags, enable ? flags & ~VRING_USED_F_NO_NOTIFY
+		                                     : flags | VRING_USED_F_NO_NOTIFY);
+	}
+	/* The driver must see the change before we look at the ring again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void
+vhost_elem_free(VhostElem *elem)
+{
+	g_free(elem);
+}
