@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The main loop every daemon runs: where the front-end connection comes
+ * from, what happens when it goes, and how the daemon stops.
+ */
+#define G_LOG_DOMAIN "daemon"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "daemon/daemon.h"
+#include "daemon/listen.h"
+
+typedef struct DaemonLoop {
+	GMainLoop *loop;
+	VhostDev *dev;
+	int listen_fd;
+	gboolean activated;
+	gboolean single_connection;
+	int status;
+} DaemonLoop;
+
+static DaemonLoop *current_loop;
+
+void
+daemon_init(void)
+{
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+	/* Writes to a closed pipe or socket are errors we handle, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+GOptionGroup *
+daemon_option_group(DaemonOptions *opts)
+{
+	const GOptionEntry entries[] = {
+		{ "socket-path", 's', 0, G_OPTION_ARG_FILENAME, &opts->socket_path,
+		  N_("Listen for the front-end on this Unix socket"), N_("PATH") },
+		{ "fd", 'f', 0, G_OPTION_ARG_INT, &opts->fd,
+		  N_("Serve the front-end on this already connected socket; exit when it closes"),
+		  N_("FD") },
+		{ "print-capabilities", 'c', 0, G_OPTION_ARG_NONE, &opts->print_capabilities,
+		  N_("Print the back-end's capabilities as JSON and exit"), NULL },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
+		  N_("Log every protocol message (debug messages)"), NULL },
+		G_OPTION_ENTRY_NULL
+	};
+	GOptionGroup *group = g_option_group_new("daemon", "", "", NULL, NULL);
+
+	opts->fd = -1;
+	g_option_group_add_entries(group, entries);
+	g_option_group_set_translation_domain(group, GETTEXT_PACKAGE);
+	return group;
+}
+
+gboolean
+daemon_options_check(DaemonOptions *opts, GError **error)
+{
+	if (opts->verbose)
+		g_log_set_debug_enabled(TRUE);
+	if (opts->print_capabilities)
+		return TRUE;
+	if (opts->socket_path && opts->fd >= 0) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            _("--socket-path and --fd cannot be used together"));
+		return FALSE;
+	}
+	if (opts->fd >= 0 && !daemon_fd_is_socket(opts->fd, SOCK_STREAM, NULL)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("--fd=%d is not an open stream socket"), opts->fd);
+		return FALSE;
+	}
+	if (!opts->socket_path && opts->fd < 0 && !g_getenv("LISTEN_FDS")) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            _("Nowhere to serve a front-end: give --socket-path=PATH or --fd=FD, "
+		              "or start the daemon through its systemd socket unit"));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void
+daemon_print_capabilities(const char *type, const char *const *features)
+{
+	g_autoptr(GString) json = g_string_new(NULL);
+
+	g_string_append_printf(json, "{\"type\":\"%s\",\"features\":[", type);
+	for (unsigned int i = 0; features && features[i]; i++)
+		g_string_append_printf(json, "%s\"%s\"", i ? "," : "", features[i]);
+	g_string_append(json, "]}");
+	puts(json->str);
+	fflush(stdout);
+}
+
+void
+daemon_quit(int status)
+{
+	if (!current_loop)
+		return;
+	current_loop->status = status;
+	g_main_loop_quit(current_loop->loop);
+}
+
+static gboolean
+on_signal(gpointer data)
+{
+	g_message("%s", _("Stopping on signal"));
+	daemon_quit(0);
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+on_disconnect(VhostDev *dev, void *data)
+{
+	DaemonLoop *dl = data;
+
+	if (dl->single_connection) {
+		g_message("%s", _("The front-end closed the connection; exiting"));
+		daemon_quit(0);
+	} else {
+		g_message("%s", _("The front-end disconnected; waiting for the next one"));
+	}
+}
+
+static gboolean
+on_connection(int fd, GIOCondition cond, gpointer data)
+{
+	DaemonLoop *dl = data;
+	int conn = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (conn < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			g_warning(_("Cannot accept a connection: %s"), g_strerror(errno));
+		return G_SOURCE_CONTINUE;
+	}
+	if (vhost_dev_attach(dl->dev, conn) < 0) {
+		g_warning("%s", _("Refusing a second front-end while one is connected"));
+		close(conn);
+		return G_SOURCE_CONTINUE;
+	}
+	g_message("%s", _("Front-end connected"));
+	return G_SOURCE_CONTINUE;
+}
+
+int
+daemon_run(VhostDev *dev, const DaemonOptions *opts)
+{
+	g_autoptr(GError) error = NULL;
+	DaemonLoop dl = { .dev = dev, .listen_fd = -1 };
+	guint sources[3] = { 0 };
+
+	dl.loop = g_main_loop_new(NULL, FALSE);
+	current_loop = &dl;
+	vhost_dev_set_disconnect_handler(dev, on_disconnect, &dl);
+
+	if (opts->fd >= 0) {
+		dl.single_connection = TRUE;
+		vhost_dev_attach(dev, opts->fd);
+	} else {
+		dl.listen_fd = daemon_activation_fd(&error);
+		dl.activated = dl.listen_fd >= 0;
+		if (dl.listen_fd < 0 && !error && opts->socket_path)
+			dl.listen_fd = daemon_listen_unix(opts->socket_path, &error);
+		if (dl.listen_fd < 0) {
+			if (!error)
+				g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+				            _("LISTEN_FDS is set but not for this process"));
+			g_printerr("%s\n", error->message);
+			dl.status = 1;
+			goto out;
+		}
+		sources[0] = g_unix_fd_add(dl.listen_fd, G_IO_IN, on_connection, &dl);
+	}
+	sources[1] = g_unix_signal_add(SIGTERM, on_signal, NULL);
+	sources[2] = g_unix_signal_add(SIGINT, on_signal, NULL);
+	daemon_notify("READY=1");
+	g_main_loop_run(dl.loop);
+	daemon_notify("STOPPING=1");
+out:
+	vhost_dev_set_disconnect_handler(dev, NULL, NULL);
+	vhost_dev_detach(dev);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(sources); i++)
+		if (sources[i])
+			g_source_remove(sources[i]);
+	if (dl.listen_fd >= 0) {
+		close(dl.listen_fd);
+		/* Our own socket file goes with us; systemd's stays with systemd. */
+		if (opts->socket_path && !dl.activated && opts->socket_path[0] != '@')
+			unlink(opts->socket_path);
+	}
+	current_loop = NULL;
+	g_main_loop_unref(dl.loop);
+	return dl.status;
+}
+
+void
+daemon_options_clear(DaemonOptions *opts)
+{
+	g_clear_pointer(&opts->socket_path, g_free);
+}
