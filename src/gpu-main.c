@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vhost-desktop-gpu: a virtio-gpu vhost-user back-end. Shows the guest's
+ * displays in QEMU's UI through the GPU socket, or keeps them itself
+ * (headless) with screenshots and hotplug over D-Bus.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "daemon/daemon.h"
+#include "gpu/control.h"
+#include "gpu/device.h"
+#include "gpu/gpu.h"
+
+typedef struct GpuMainOptions {
+	int outputs;
+	char **output_sizes;
+	char *max_hostmem;
+	char *control;
+} GpuMainOptions;
+
+static gboolean
+parse_size(const char *s, uint32_t *w, uint32_t *h)
+{
+	char *end;
+	guint64 a, b;
+
+	a = g_ascii_strtoull(s, &end, 10);
+	if (end == s || (*end != 'x' && *end != 'X'))
+		return FALSE;
+	s = end + 1;
+	b = g_ascii_strtoull(s, &end, 10);
+	if (end == s || *end)
+		return FALSE;
+	if (a < VD_GPU_MIN_SIZE || a > VD_GPU_MAX_SIZE || b < VD_GPU_MIN_SIZE ||
+	    b > VD_GPU_MAX_SIZE)
+		return FALSE;
+	*w = (uint32_t)a;
+	*h = (uint32_t)b;
+	return TRUE;
+}
+
+static gboolean
+parse_bytes(const char *s, uint64_t *out)
+{
+	char *end;
+	guint64 v = g_ascii_strtoull(s, &end, 10);
+	unsigned int shift = 0;
+
+	if (end == s)
+		return FALSE;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || v == 0 || v > (G_MAXUINT64 >> shift))
+		return FALSE;
+	*out = v << shift;
+	return TRUE;
+}
+
+static gboolean
+gpu_options_apply(const GpuMainOptions *m, VdGpuOptions *opts, GError **error)
+{
+	guint n_sizes = m->output_sizes ? g_strv_length(m->output_sizes) : 0;
+	uint32_t w = VD_GPU_DEFAULT_WIDTH, h = VD_GPU_DEFAULT_HEIGHT;
+
+	if (m->outputs < 1 || m->outputs > (int)VD_GPU_MAX_OUTPUTS) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("--outputs must be between 1 and %u"), VD_GPU_MAX_OUTPUTS);
+		return FALSE;
+	}
+	opts->num_outputs = (unsigned int)m->outputs;
+	if (n_sizes > opts->num_outputs) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("%u --output-size options for %u outputs"), n_sizes,
+		            opts->num_outputs);
+		return FALSE;
+	}
+	/* The n-th --output-size is output n's; later outputs repeat the last. */
+	for (unsigned int i = 0; i < opts->num_outputs; i++) {
+		if (i < n_sizes && !parse_size(m->output_sizes[i], &w, &h)) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			            _("Bad --output-size '%s': WIDTHxHEIGHT, each %u to %u"),
+			            m->output_sizes[i], VD_GPU_MIN_SIZE, VD_GPU_MAX_SIZE);
+			return FALSE;
+		}
+		opts->width[i] = w;
+		opts->height[i] = h;
+	}
+	if (m->max_hostmem && !parse_bytes(m->max_hostmem, &opts->max_hostmem)) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("Bad --max-hostmem '%s': a byte count, optionally with K, M or G"),
+		            m->max_hostmem);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const features[] = { NULL };
+	DaemonOptions dopts = { .fd = -1 };
+	GpuMainOptions m = { .outputs = 1 };
+	VdGpuOptions gopts;
+	g_autoptr(GOptionContext) ctx = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VdGpu) gpu = NULL;
+	g_autoptr(VdGpuDevice) device = NULL;
+	g_autoptr(VdGpuControl) control = NULL;
+	GOptionGroup *group;
+	int status;
+	const GOptionEntry entries[] = {
+		{ "outputs", 'o', 0, G_OPTION_ARG_INT, &m.outputs,
+		  N_("Number of displays (1 to 16, default 1)"), N_("N") },
+		{ "output-size", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m.output_sizes,
+		  N_("Preferred size of the next display (default 1280x800); repeatable"),
+		  N_("WxH") },
+		{ "max-hostmem", 0, 0, G_OPTION_ARG_STRING, &m.max_hostmem,
+		  N_("Most host memory the guest's resources may use (default 256M)"),
+		  N_("BYTES") },
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &m.control,
+		  N_("Serve the org.vhostdesktop.Gpu1 D-Bus interface on this socket"),
+		  N_("PATH") },
+		{ NULL }
+	};
+
+	daemon_init();
+	vd_gpu_options_init(&gopts);
+	ctx = g_option_context_new(NULL);
+	g_option_context_set_summary(ctx, _("A virtio-gpu vhost-user back-end."));
+	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+	group = daemon_option_group(&dopts);
+	g_option_group_add_entries(group, entries);
+	g_option_context_set_main_group(ctx, group);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+	    !gpu_options_apply(&m, &gopts, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (dopts.print_capabilities) {
+		daemon_print_capabilities("gpu", features);
+		status = EXIT_SUCCESS;
+		goto out;
+	}
+	if (!daemon_options_check(&dopts, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		status = EXIT_FAILURE;
+		goto out;
+	}
+
+	gpu = vd_gpu_new(&gopts);
+	device = vd_gpu_device_new(gpu);
+	if (m.control) {
+		control = vd_gpu_control_new(gpu, m.control, &error);
+		if (!control) {
+			g_printerr("%s: %s\n", g_get_prgname(), error->message);
+			status = EXIT_FAILURE;
+			goto out;
+		}
+	}
+	status = daemon_run(vd_gpu_device_get_vhost(device), &dopts);
+	/* The control server goes before the device it points into. */
+	g_clear_pointer(&control, vd_gpu_control_free);
+	g_clear_pointer(&device, vd_gpu_device_free);
+out:
+	g_strfreev(m.output_sizes);
+	g_free(m.max_hostmem);
+	g_free(m.control);
+	daemon_options_clear(&dopts);
+	return status;
+}

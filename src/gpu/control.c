@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The org.vhostdesktop.Gpu1 D-Bus interface on a peer-to-peer GDBusServer:
+ * list outputs, hotplug and resize them, take screenshots.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "gpu/control.h"
+#include "gpu/gpu-dbus-xml.h"
+
+struct VdGpuControl {
+	VdGpu *gpu;
+	char *path;
+	GDBusServer *server;
+	GDBusNodeInfo *node;
+	GPtrArray *connections;
+};
+
+const char *
+vd_gpu_control_xml(void)
+{
+	return vd_gpu_dbus_xml;
+}
+
+static void
+return_errno(GDBusMethodInvocation *inv, int err, unsigned int output)
+{
+	switch (err) {
+	case -ENOENT:
+		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		                                      _("No output %u"), output);
+		break;
+	case -EINVAL:
+		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		                                      _("Size must be between %ux%u and %ux%u"),
+		                                      VD_GPU_MIN_SIZE, VD_GPU_MIN_SIZE,
+		                                      VD_GPU_MAX_SIZE, VD_GPU_MAX_SIZE);
+		break;
+	case -ENOTSUP:
+		g_dbus_method_invocation_return_error(
+			inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+			_("Displays follow the front-end's user interface (QEMU GPU socket)"));
+		break;
+	default:
+		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_FAILED, "%s",
+		                                      g_strerror(-err));
+	}
+}
+
+static void
+method_call(GDBusConnection *conn, const char *sender, const char *object_path,
+            const char *interface_name, const char *method, GVariant *params,
+            GDBusMethodInvocation *inv, gpointer user_data)
+{
+	VdGpuControl *c = user_data;
+	VdGpu *gpu = c->gpu;
+	guint32 output = 0, width = 0, height = 0;
+	int ret;
+
+	if (g_str_equal(method, "ListOutputs")) {
+		GVariantBuilder b;
+
+		g_variant_builder_init(&b, G_VARIANT_TYPE("a(ubuu)"));
+		for (unsigned int i = 0; i < gpu->opts.num_outputs; i++)
+			g_variant_builder_add(&b, "(ubuu)", i, gpu->outputs[i].connected,
+			                      gpu->outputs[i].width, gpu->outputs[i].height);
+		g_dbus_method_invocation_return_value(inv, g_variant_new("(a(ubuu))", &b));
+		return;
+	}
+	if (g_str_equal(method, "Screenshot")) {
+		const char *path;
+		g_autoptr(GError) error = NULL;
+
+		g_variant_get(params, "(u&s)", &output, &path);
+		if (output >= gpu->opts.num_outputs) {
+			return_errno(inv, -ENOENT, output);
+			return;
+		}
+		if (vd_gpu_output_screenshot(gpu, output, path, &error) < 0) {
+			g_dbus_method_invocation_return_gerror(inv, error);
+			return;
+		}
+		g_dbus_method_invocation_return_value(inv, NULL);
+		return;
+	}
+	if (g_str_equal(method, "Resize")) {
+		g_variant_get(params, "(uuu)", &output, &width, &height);
+	} else {
+		g_variant_get(params, "(u)", &output);
+	}
+	if (output >= gpu->opts.num_outputs) {
+		return_errno(inv, -ENOENT, output);
+		return;
+	}
+	if (g_str_equal(method, "Resize")) {
+		ret = vd_gpu_output_set(gpu, output, gpu->outputs[output].connected, width, height);
+	} else {
+		const VdGpuOutput *out = &gpu->outputs[output];
+
+		ret = vd_gpu_output_set(gpu, output, g_str_equal(method, "Connect"), out->width,
+		                        out->height);
+	}
+	if (ret < 0) {
+		return_errno(inv, ret, output);
+		return;
+	}
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static const GDBusInterfaceVTable vtable = { .method_call = method_call };
+
+static void
+connection_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
+                  gpointer user_data)
+{
+	VdGpuControl *c = user_data;
+
+	g_ptr_array_remove(c->connections, conn);
+}
+
+static gboolean
+new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
+{
+	VdGpuControl *c = user_data;
+	g_autoptr(GError) error = NULL;
+
+	if (!g_dbus_connection_register_object(conn, VD_GPU_DBUS_PATH, c->node->interfaces[0],
+	                                       &vtable, c, NULL, &error)) {
+		g_warning("D-Bus: %s", error->message);
+		return FALSE;
+	}
+	g_signal_connect(conn, "closed", G_CALLBACK(connection_closed), c);
+	g_ptr_array_add(c->connections, g_object_ref(conn));
+	return TRUE;
+}
+
+VdGpuControl *
+vd_gpu_control_new(VdGpu *gpu, const char *path, GError **error)
+{
+	g_autoptr(VdGpuControl) c = g_new0(VdGpuControl, 1);
+	g_autofree char *guid = g_dbus_generate_guid();
+	g_autofree char *escaped = g_dbus_address_escape_value(path);
+	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
+
+	c->gpu = gpu;
+	c->path = g_strdup(path);
+	c->connections = g_ptr_array_new_with_free_func(g_object_unref);
+	c->node = g_dbus_node_info_new_for_xml(vd_gpu_dbus_xml, error);
+	if (!c->node)
+		return NULL;
+	(void)g_unlink(path);
+	c->server = g_dbus_server_new_sync(address, G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
+	                                   guid, NULL, NULL, error);
+	if (!c->server)
+		return NULL;
+	g_signal_connect(c->server, "new-connection", G_CALLBACK(new_connection), c);
+	g_dbus_server_start(c->server);
+	return g_steal_pointer(&c);
+}
+
+void
+vd_gpu_control_free(VdGpuControl *c)
+{
+	if (!c)
+		return;
+	if (c->server) {
+		g_dbus_server_stop(c->server);
+		g_signal_handlers_disconnect_by_data(c->server, c);
+		g_object_unref(c->server);
+		(void)g_unlink(c->path);
+	}
+	if (c->connections) {
+		for (guint i = 0; i < c->connections->len; i++)
+			g_signal_handlers_disconnect_by_data(c->connections->pdata[i], c);
+		g_ptr_array_unref(c->connections);
+	}
+	g_clear_pointer(&c->node, g_dbus_node_info_unref);
+	g_free(c->path);
+	g_free(c);
+}

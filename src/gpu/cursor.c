@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The cursor queue: UPDATE_CURSOR takes a copy of a (at most 64x64)
+ * resource as the cursor image, MOVE_CURSOR only moves it. Neither has a
+ * response, so errors are only logged.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <string.h>
+
+#include "gpu/gpu.h"
+#include "gpu/qemu-socket.h"
+
+static bool
+cursor_check_scanout(VdGpu *gpu, VdGpuCmd *cmd, const struct virtio_gpu_update_cursor *c)
+{
+	if (c->pos.scanout_id < gpu->opts.num_outputs)
+		return true;
+	if (vd_gpu_warn_ratelimit(gpu))
+		g_warning("guest bug: %s: scanout %u", vd_gpu_cmd_name(cmd->hdr.type),
+		          c->pos.scanout_id);
+	return false;
+}
+
+void
+vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_update_cursor c;
+	VdGpuCursor *cur = &gpu->cursor;
+	VdGpuResource *res = NULL;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	if (!cursor_check_scanout(gpu, cmd, &c))
+		return;
+	if (c.resource_id) {
+		res = vd_gpu_resource_lookup(gpu, c.resource_id);
+		if (!res || res->width > VD_GPU_CURSOR_SIZE || res->height > VD_GPU_CURSOR_SIZE) {
+			if (vd_gpu_warn_ratelimit(gpu))
+				g_warning("guest bug: UPDATE_CURSOR: resource %u %s", c.resource_id,
+				          res ? "larger than 64x64" : "unknown");
+			return;
+		}
+	}
+	cur->scanout_id = c.pos.scanout_id;
+	cur->x = c.pos.x;
+	cur->y = c.pos.y;
+	cur->resource_id = c.resource_id;
+	cur->visible = res != NULL;
+	if (!res) {
+		if (gpu->qemu)
+			vd_gpu_qemu_cursor_pos(gpu->qemu, cur);
+		return;
+	}
+	cur->hot_x = MIN(c.hot_x, VD_GPU_CURSOR_SIZE - 1);
+	cur->hot_y = MIN(c.hot_y, VD_GPU_CURSOR_SIZE - 1);
+	/* Converted to a8r8g8b8 whatever the resource format. */
+	memset(cur->data, 0, sizeof(cur->data));
+	{
+		pixman_image_t *dst = pixman_image_create_bits(
+			PIXMAN_a8r8g8b8, VD_GPU_CURSOR_SIZE, VD_GPU_CURSOR_SIZE, cur->data,
+			VD_GPU_CURSOR_SIZE * 4);
+
+		pixman_image_composite(PIXMAN_OP_SRC, res->image, NULL, dst, 0, 0, 0, 0, 0, 0,
+		                       (uint16_t)res->width, (uint16_t)res->height);
+		pixman_image_unref(dst);
+	}
+	if (gpu->qemu)
+		vd_gpu_qemu_cursor_update(gpu->qemu, cur);
+}
+
+void
+vd_gpu_cmd_move_cursor(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_update_cursor c;
+	VdGpuCursor *cur = &gpu->cursor;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	if (!cursor_check_scanout(gpu, cmd, &c))
+		return;
+	cur->scanout_id = c.pos.scanout_id;
+	cur->x = c.pos.x;
+	cur->y = c.pos.y;
+	if (gpu->qemu)
+		vd_gpu_qemu_cursor_pos(gpu->qemu, cur);
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The device state: options, config space, resource table, reset.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <errno.h>
+#include <string.h>
+
+#include "gpu/gpu.h"
+#include "gpu/qemu-socket.h"
+
+void
+vd_gpu_options_init(VdGpuOptions *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->num_outputs = 1;
+	for (unsigned int i = 0; i < VD_GPU_MAX_OUTPUTS; i++) {
+		opts->width[i] = VD_GPU_DEFAULT_WIDTH;
+		opts->height[i] = VD_GPU_DEFAULT_HEIGHT;
+	}
+	opts->max_hostmem = VD_GPU_DEFAULT_MAX_HOSTMEM;
+	opts->forward_timeout_ms = 1000;
+}
+
+static void
+resource_free_cb(gpointer data)
+{
+	VdGpuResource *res = data;
+
+	if (res->image)
+		pixman_image_unref(res->image);
+	g_free(res->backing);
+	g_free(res->backing_offset);
+	g_free(res);
+}
+
+VdGpu *
+vd_gpu_new(const VdGpuOptions *opts)
+{
+	VdGpu *gpu = g_new0(VdGpu, 1);
+
+	gpu->opts = *opts;
+	gpu->opts.num_outputs = CLAMP(gpu->opts.num_outputs, 1u, VD_GPU_MAX_OUTPUTS);
+	gpu->resources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+	                                       resource_free_cb);
+	for (unsigned int i = 0; i < gpu->opts.num_outputs; i++) {
+		gpu->outputs[i].connected = true;
+		gpu->outputs[i].width = gpu->opts.width[i];
+		gpu->outputs[i].height = gpu->opts.height[i];
+	}
+	gpu->config.num_scanouts = gpu->opts.num_outputs;
+	gpu->config.num_capsets = 0; /* 3D (virgl) will announce its capsets here. */
+	return gpu;
+}
+
+static void
+outputs_drop_images(VdGpu *gpu)
+{
+	for (unsigned int i = 0; i < VD_GPU_MAX_OUTPUTS; i++)
+		g_clear_pointer(&gpu->outputs[i].shown, pixman_image_unref);
+}
+
+void
+vd_gpu_free(VdGpu *gpu)
+{
+	if (!gpu)
+		return;
+	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	g_hash_table_destroy(gpu->resources);
+	outputs_drop_images(gpu);
+	g_free(gpu);
+}
+
+void
+vd_gpu_set_memory(VdGpu *gpu, VdGpuMapSgFunc map_sg, void *opaque)
+{
+	gpu->map_sg = map_sg;
+	gpu->map_opaque = opaque;
+}
+
+void
+vd_gpu_set_complete_func(VdGpu *gpu, VdGpuCompleteFunc func, void *user_data)
+{
+	gpu->complete = func;
+	gpu->complete_data = user_data;
+}
+
+void
+vd_gpu_set_config_changed_func(VdGpu *gpu, VdGpuConfigChangedFunc func, void *user_data)
+{
+	gpu->config_changed = func;
+	gpu->config_changed_data = user_data;
+}
+
+void
+vd_gpu_reset(VdGpu *gpu)
+{
+	/* The socket goes first: pending forwards complete before state goes. */
+	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	g_hash_table_remove_all(gpu->resources);
+	gpu->hostmem = 0;
+	memset(gpu->scanouts, 0, sizeof(gpu->scanouts));
+	memset(&gpu->cursor, 0, sizeof(gpu->cursor));
+	outputs_drop_images(gpu);
+	gpu->config.events_read = 0;
+	gpu->config.events_clear = 0;
+	gpu->warnings = 0;
+}
+
+int
+vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len)
+{
+	if (offset > sizeof(gpu->config) || len > sizeof(gpu->config) - offset)
+		return -EINVAL;
+	memcpy(buf, (const uint8_t *)&gpu->config + offset, len);
+	return 0;
+}
+
+int
+vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len)
+{
+	const uint32_t clear_off = offsetof(struct virtio_gpu_config, events_clear);
+	uint32_t clear;
+
+	if (offset > sizeof(gpu->config) || len > sizeof(gpu->config) - offset)
+		return -EINVAL;
+	/* Only events_clear is writable; front-ends write the whole struct. */
+	if (offset > clear_off || offset + len < clear_off + sizeof(uint32_t))
+		return 0;
+	memcpy(&clear, buf + (clear_off - offset), sizeof(clear));
+	gpu->config.events_read &= ~clear;
+	return 0;
+}
+
+VdGpuResource *
+vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id)
+{
+	if (id == 0)
+		return NULL;
+	return g_hash_table_lookup(gpu->resources, GUINT_TO_POINTER(id));
+}
+
+bool
+vd_gpu_warn_ratelimit(VdGpu *gpu)
+{
+	/* A guest can send bad commands in a loop: say it a few times only. */
+	if (gpu->warnings >= 20)
+		return false;
+	if (++gpu->warnings == 20)
+		g_message("further guest errors are not logged");
+	return true;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The virtio-gpu device model, independent of vhost-user: resources,
+ * scanouts, cursor, outputs and the command decoder. The device glue
+ * (device.c) feeds it request bytes and a guest memory accessor, so the
+ * whole command layer runs in unit tests without sockets.
+ */
+#pragma once
+
+#include <glib.h>
+#include <linux/virtio_gpu.h>
+#include <pixman.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define VD_GPU_MAX_OUTPUTS VIRTIO_GPU_MAX_SCANOUTS
+#define VD_GPU_DEFAULT_WIDTH 1280u
+#define VD_GPU_DEFAULT_HEIGHT 800u
+#define VD_GPU_MIN_SIZE 16u
+/* EDID detailed timings hold 12-bit sizes. */
+#define VD_GPU_MAX_SIZE 4095u
+#define VD_GPU_DEFAULT_MAX_HOSTMEM (256ull * 1024 * 1024)
+/* Backing entries per resource; Linux needs one per discontiguous page run. */
+#define VD_GPU_MAX_BACKING_ENTRIES 16384u
+/* The largest request accepted: an ATTACH_BACKING with the most entries. */
+#define VD_GPU_MAX_REQUEST_SIZE                                                                   \
+	(sizeof(struct virtio_gpu_resource_attach_backing) +                                      \
+	 VD_GPU_MAX_BACKING_ENTRIES * sizeof(struct virtio_gpu_mem_entry))
+/* The largest response: an EDID. */
+#define VD_GPU_MAX_RESPONSE_SIZE sizeof(struct virtio_gpu_resp_edid)
+#define VD_GPU_CURSOR_SIZE 64u
+/* iovecs for one backing entry: it may span every memory region. */
+#define VD_GPU_MAP_IOV 32u
+
+typedef struct VdGpu VdGpu;
+typedef struct VdGpuQemu VdGpuQemu;
+
+/* Maps guest DMA ranges (vhost_dev_map_sg's contract). */
+typedef int (*VdGpuMapSgFunc)(void *opaque, uint64_t addr, uint64_t len, bool write,
+                              struct iovec *iov, unsigned int max_iov);
+
+typedef struct VdGpuResource {
+	uint32_t id;
+	uint32_t format;           /* VIRTIO_GPU_FORMAT_* */
+	uint32_t width, height;
+	pixman_image_t *image;
+	uint64_t hostmem;          /* bytes charged against --max-hostmem */
+	struct virtio_gpu_mem_entry *backing;
+	uint64_t *backing_offset;  /* start of each entry in the backing */
+	uint32_t nr_backing;
+	uint64_t backing_size;
+	uint32_t scanout_mask;     /* scanouts showing this resource */
+	bool has_uuid;
+	uint8_t uuid[16];
+} VdGpuResource;
+
+/* What the guest put on a scanout. */
+typedef struct VdGpuScanout {
+	uint32_t resource_id;      /* 0: disabled */
+	struct virtio_gpu_rect r;  /* the part of the resource shown */
+} VdGpuScanout;
+
+/* A display as the host side sees it (headless, or QEMU's answer cached). */
+typedef struct VdGpuOutput {
+	bool connected;
+	uint32_t width, height;
+	pixman_image_t *shown;     /* headless: what the last flushes showed */
+} VdGpuOutput;
+
+typedef struct VdGpuCursor {
+	uint32_t scanout_id;
+	uint32_t x, y;
+	uint32_t hot_x, hot_y;
+	uint32_t resource_id;
+	bool visible;
+	uint32_t data[VD_GPU_CURSOR_SIZE * VD_GPU_CURSOR_SIZE];
+} VdGpuCursor;
+
+/*
+ * One command in flight. The response is built in resp (zeroed first, so no
+ * host bytes reach the guest). A command answered later (forwarded to the
+ * front-end) has pending set; the owner is told through VdGpuCompleteFunc.
+ */
+typedef struct VdGpuCmd {
+	const uint8_t *req;
+	size_t req_len;
+	struct virtio_gpu_ctrl_hdr hdr;
+	uint8_t resp[VD_GPU_MAX_RESPONSE_SIZE];
+	size_t resp_len;
+	bool pending;
+	void *user_data;           /* the owner's (device.c: the queue element) */
+} VdGpuCmd;
+
+typedef void (*VdGpuCompleteFunc)(VdGpu *gpu, VdGpuCmd *cmd, void *user_data);
+typedef void (*VdGpuConfigChangedFunc)(VdGpu *gpu, void *user_data);
+
+typedef struct VdGpuOptions {
+	unsigned int num_outputs;
+	uint32_t width[VD_GPU_MAX_OUTPUTS];
+	uint32_t height[VD_GPU_MAX_OUTPUTS];
+	uint64_t max_hostmem;
+	unsigned int forward_timeout_ms; /* waiting for the QEMU GPU socket */
+} VdGpuOptions;
+
+struct VdGpu {
+	VdGpuOptions opts;
+	GHashTable *resources;     /* id -> VdGpuResource */
+	uint64_t hostmem;
+	VdGpuScanout scanouts[VD_GPU_MAX_OUTPUTS];
+	VdGpuOutput outputs[VD_GPU_MAX_OUTPUTS];
+	VdGpuCursor cursor;
+	struct virtio_gpu_config config;
+
+	VdGpuMapSgFunc map_sg;
+	void *map_opaque;
+	VdGpuCompleteFunc complete;
+	void *complete_data;
+	VdGpuConfigChangedFunc config_changed;
+	void *config_changed_data;
+
+	VdGpuQemu *qemu;           /* the QEMU GPU socket, or NULL: headless */
+	unsigned int warnings;     /* rate limit for guest-triggered warnings */
+};
+
+/* gpu.c */
+void vd_gpu_options_init(VdGpuOptions *opts);
+VdGpu *vd_gpu_new(const VdGpuOptions *opts);
+void vd_gpu_free(VdGpu *gpu);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdGpu, vd_gpu_free)
+void vd_gpu_set_memory(VdGpu *gpu, VdGpuMapSgFunc map_sg, void *opaque);
+void vd_gpu_set_complete_func(VdGpu *gpu, VdGpuCompleteFunc func, void *user_data);
+void vd_gpu_set_config_changed_func(VdGpu *gpu, VdGpuConfigChangedFunc func, void *user_data);
+/* Drops resources, scanouts, cursor and the GPU socket (device reset). */
+void vd_gpu_reset(VdGpu *gpu);
+int vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len);
+int vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len);
+VdGpuResource *vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id);
+bool vd_gpu_warn_ratelimit(VdGpu *gpu);
+
+/* command.c: runs one control or cursor queue command. */
+void vd_gpu_cmd_init(VdGpuCmd *cmd, const void *req, size_t req_len);
+void vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_process_cursor(VdGpu *gpu, VdGpuCmd *cmd);
+const char *vd_gpu_cmd_name(uint32_t type);
+/* Fills a response header of len bytes, echoing the fence. */
+void vd_gpu_cmd_respond(VdGpuCmd *cmd, uint32_t type, size_t len);
+/* A pending command got its answer (cmd->resp filled). */
+void vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd);
+
+/* Command handlers, one family per file; they fill cmd->resp. */
+void vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_resource_unref(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_assign_uuid(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_cmd_move_cursor(VdGpu *gpu, VdGpuCmd *cmd);
+
+/* resource-2d.c */
+pixman_format_code_t vd_gpu_format_to_pixman(uint32_t virtio_format);
+void vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res);
+/* True when r lies inside a width x height area (no overflow). */
+bool vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height);
+
+/* scanout.c */
+void vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id);
+/* Fills a display info response from the outputs table. */
+void vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info);
+
+/* edid.c: a 128-byte EDID 1.4 block whose preferred mode is width x height. */
+#define VD_GPU_EDID_SIZE 128u
+void vd_gpu_edid_generate(uint8_t edid[VD_GPU_EDID_SIZE], uint32_t width, uint32_t height,
+                          unsigned int serial);
+
+/* headless.c: the daemon's own displays. */
+void vd_gpu_headless_scanout(VdGpu *gpu, uint32_t scanout_id);
+void vd_gpu_headless_update(VdGpu *gpu, uint32_t scanout_id, pixman_image_t *src,
+                            const struct virtio_gpu_rect *r);
+/* Output changes (D-Bus): 0 or a negative errno. */
+int vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width,
+                      uint32_t height);
+/* An x8r8g8b8 copy of what output index shows (black when nothing). */
+pixman_image_t *vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index);
+int vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error);
+
+/* png.c: 24-bit RGB PNG with stored deflate blocks. */
+GBytes *vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height,
+                           size_t stride);
+uint32_t vd_png_crc32(uint32_t crc, const uint8_t *data, size_t len);
+uint32_t vd_png_adler32(uint32_t adler, const uint8_t *data, size_t len);
+
+/* qemu-socket.c: the QEMU GPU socket, see qemu-socket.h. */

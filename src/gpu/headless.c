@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Headless outputs: without a QEMU GPU socket the daemon owns the displays.
+ * Each scanout keeps an x8r8g8b8 copy of what the flushes showed, so a
+ * screenshot is what a monitor would have displayed. Connect, disconnect and
+ * resize raise VIRTIO_GPU_EVENT_DISPLAY through the config space.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gpu/gpu.h"
+#include "gpu/qemu-socket.h"
+
+void
+vd_gpu_headless_scanout(VdGpu *gpu, uint32_t scanout_id)
+{
+	VdGpuOutput *out = &gpu->outputs[scanout_id];
+	const VdGpuScanout *s = &gpu->scanouts[scanout_id];
+
+	g_clear_pointer(&out->shown, pixman_image_unref);
+	/* With QEMU's UI the copy would only cost time: QEMU keeps the picture. */
+	if (gpu->qemu || s->resource_id == 0)
+		return;
+	out->shown = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width,
+	                                      (int)s->r.height, NULL, 0);
+}
+
+void
+vd_gpu_headless_update(VdGpu *gpu, uint32_t scanout_id, pixman_image_t *src,
+                       const struct virtio_gpu_rect *r)
+{
+	VdGpuOutput *out = &gpu->outputs[scanout_id];
+	const VdGpuScanout *s = &gpu->scanouts[scanout_id];
+
+	if (!out->shown)
+		return;
+	pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, out->shown, (int32_t)r->x,
+	                         (int32_t)r->y, 0, 0, (int32_t)(r->x - s->r.x),
+	                         (int32_t)(r->y - s->r.y), (int32_t)r->width,
+	                         (int32_t)r->height);
+}
+
+int
+vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width,
+                  uint32_t height)
+{
+	VdGpuOutput *out;
+
+	if (index >= gpu->opts.num_outputs)
+		return -ENOENT;
+	if (width < VD_GPU_MIN_SIZE || width > VD_GPU_MAX_SIZE || height < VD_GPU_MIN_SIZE ||
+	    height > VD_GPU_MAX_SIZE)
+		return -EINVAL;
+	/* Under QEMU's front-end, displays follow QEMU's UI, not us. */
+	if (gpu->qemu)
+		return -ENOTSUP;
+	out = &gpu->outputs[index];
+	if (out->connected == connected && out->width == width && out->height == height)
+		return 0;
+	out->connected = connected;
+	out->width = width;
+	out->height = height;
+	gpu->config.events_read |= VIRTIO_GPU_EVENT_DISPLAY;
+	if (gpu->config_changed)
+		gpu->config_changed(gpu, gpu->config_changed_data);
+	return 0;
+}
+
+pixman_image_t *
+vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index)
+{
+	const VdGpuScanout *s;
+	const VdGpuOutput *out;
+	VdGpuResource *res;
+	pixman_image_t *img;
+
+	if (index >= gpu->opts.num_outputs)
+		return NULL;
+	s = &gpu->scanouts[index];
+	out = &gpu->outputs[index];
+	res = vd_gpu_resource_lookup(gpu, s->resource_id);
+	if (!res) {
+		/* Nothing on the scanout: a black picture of the output's size. */
+		return pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)MAX(out->width, 1u),
+		                                (int)MAX(out->height, 1u), NULL, 0);
+	}
+	img = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width, (int)s->r.height,
+	                               NULL, 0);
+	if (!img)
+		return NULL;
+	/* Headless: what was flushed; with QEMU: the resource as transferred. */
+	if (out->shown)
+		pixman_image_composite32(PIXMAN_OP_SRC, out->shown, NULL, img, 0, 0, 0, 0, 0, 0,
+		                         (int32_t)s->r.width, (int32_t)s->r.height);
+	else
+		pixman_image_composite32(PIXMAN_OP_SRC, res->image, NULL, img, (int32_t)s->r.x,
+		                         (int32_t)s->r.y, 0, 0, 0, 0, (int32_t)s->r.width,
+		                         (int32_t)s->r.height);
+	return img;
+}
+
+int
+vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error)
+{
+	pixman_image_t *img = vd_gpu_output_snapshot(gpu, index);
+	g_autoptr(GBytes) png = NULL;
+	gboolean ok;
+
+	if (!img) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No output %u"), index);
+		return -ENOENT;
+	}
+	png = vd_png_encode_xrgb(pixman_image_get_data(img), (uint32_t)pixman_image_get_width(img),
+	                         (uint32_t)pixman_image_get_height(img),
+	                         (size_t)pixman_image_get_stride(img));
+	pixman_image_unref(img);
+	ok = g_file_set_contents(path, g_bytes_get_data(png, NULL), (gssize)g_bytes_get_size(png),
+	                         error);
+	return ok ? 0 : -EIO;
+}

@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * 2D resources: pixman images in host memory, backed by guest pages that are
+ * copied in by TRANSFER_TO_HOST_2D. Backing entries are kept as guest
+ * addresses and mapped at each transfer, so a new memory table (which unmaps
+ * the old regions) never leaves a stale pointer behind.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <errno.h>
+#include <string.h>
+
+#include "gpu/gpu.h"
+
+#define RESP_NODATA VIRTIO_GPU_RESP_OK_NODATA
+#define HDR_SIZE sizeof(struct virtio_gpu_ctrl_hdr)
+
+static void
+reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *why, ...) G_GNUC_PRINTF(4, 5);
+
+static void
+reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *why, ...)
+{
+	if (why && vd_gpu_warn_ratelimit(gpu)) {
+		va_list ap;
+		g_autofree char *msg = NULL;
+
+		va_start(ap, why);
+		msg = g_strdup_vprintf(why, ap);
+		va_end(ap);
+		g_warning("guest bug: %s: %s", vd_gpu_cmd_name(cmd->hdr.type), msg);
+	}
+	vd_gpu_cmd_respond(cmd, type, HDR_SIZE);
+}
+
+pixman_format_code_t
+vd_gpu_format_to_pixman(uint32_t virtio_format)
+{
+	/* virtio names bytes in memory order; pixman names bits of a 32-bit word. */
+	switch (virtio_format) {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+		return PIXMAN_a8r8g8b8;
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+		return PIXMAN_x8r8g8b8;
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+		return PIXMAN_b8g8r8a8;
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+		return PIXMAN_b8g8r8x8;
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+		return PIXMAN_a8b8g8r8;
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+		return PIXMAN_r8g8b8x8;
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+		return PIXMAN_r8g8b8a8;
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return PIXMAN_x8b8g8r8;
+#else
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+		return PIXMAN_b8g8r8a8;
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+		return PIXMAN_b8g8r8x8;
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+		return PIXMAN_a8r8g8b8;
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+		return PIXMAN_x8r8g8b8;
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+		return PIXMAN_r8g8b8a8;
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+		return PIXMAN_x8b8g8r8;
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+		return PIXMAN_a8b8g8r8;
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return PIXMAN_r8g8b8x8;
+#endif
+	default:
+		return 0;
+	}
+}
+
+bool
+vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height)
+{
+	return r->x <= width && r->width <= width - r->x && r->y <= height &&
+	       r->height <= height - r->y;
+}
+
+void
+vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_create_2d c;
+	pixman_format_code_t format;
+	uint64_t stride, size;
+	VdGpuResource *res;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	if (c.resource_id == 0 || vd_gpu_resource_lookup(gpu, c.resource_id)) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "resource id %u %s",
+		      c.resource_id, c.resource_id ? "already exists" : "is reserved");
+		return;
+	}
+	format = vd_gpu_format_to_pixman(c.format);
+	if (!format) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "unknown format %u", c.format);
+		return;
+	}
+	stride = ((uint64_t)c.width * PIXMAN_FORMAT_BPP(format) + 31) / 32 * 4;
+	size = stride * c.height;
+	if (c.width == 0 || c.height == 0 || c.width > INT32_MAX || c.height > INT32_MAX ||
+	    stride > INT32_MAX || size > INT32_MAX) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "bad size %ux%u", c.width,
+		      c.height);
+		return;
+	}
+	if (size > gpu->opts.max_hostmem || gpu->hostmem > gpu->opts.max_hostmem - size) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
+		      "%ux%u would exceed the host memory limit (%" G_GUINT64_FORMAT " bytes)",
+		      c.width, c.height, gpu->opts.max_hostmem);
+		return;
+	}
+
+	res = g_new0(VdGpuResource, 1);
+	res->image = pixman_image_create_bits(format, (int)c.width, (int)c.height, NULL, 0);
+	if (!res->image) {
+		g_free(res);
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, NULL);
+		return;
+	}
+	res->id = c.resource_id;
+	res->format = c.format;
+	res->width = c.width;
+	res->height = c.height;
+	res->hostmem = size;
+	gpu->hostmem += size;
+	g_hash_table_insert(gpu->resources, GUINT_TO_POINTER(res->id), res);
+	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+}
+
+void
+vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res)
+{
+	for (uint32_t i = 0; i < VD_GPU_MAX_OUTPUTS; i++) {
+		if (res->scanout_mask & (1u << i))
+			vd_gpu_scanout_disable(gpu, i);
+	}
+	gpu->hostmem -= res->hostmem;
+	g_hash_table_remove(gpu->resources, GUINT_TO_POINTER(res->id));
+}
+
+static VdGpuResource *
+lookup_or_reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t id)
+{
+	VdGpuResource *res = vd_gpu_resource_lookup(gpu, id);
+
+	if (!res)
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource %u", id);
+	return res;
+}
+
+void
+vd_gpu_cmd_resource_unref(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_unref c;
+	VdGpuResource *res;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = lookup_or_reply(gpu, cmd, c.resource_id);
+	if (!res)
+		return;
+	vd_gpu_resource_destroy(gpu, res);
+	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+}
+
+/* Copies len bytes at offset of the backing into dst; 0 or a negative errno. */
+static int
+backing_read(VdGpu *gpu, const VdGpuResource *res, uint64_t offset, uint8_t *dst, size_t len)
+{
+	uint32_t lo = 0, hi = res->nr_backing;
+	struct iovec iov[VD_GPU_MAP_IOV];
+
+	if (!gpu->map_sg)
+		return -EFAULT;
+	/* Last entry starting at or before offset. */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (res->backing_offset[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo; len > 0; i++) {
+		uint64_t within, chunk;
+		int n;
+
+		if (i >= res->nr_backing)
+			return -EFAULT;
+		within = offset - res->backing_offset[i];
+		if (within >= res->backing[i].length)
+			continue;
+		chunk = MIN((uint64_t)len, res->backing[i].length - within);
+		n = gpu->map_sg(gpu->map_opaque, res->backing[i].addr + within, chunk, false, iov,
+		                G_N_ELEMENTS(iov));
+		if (n < 0)
+			return n;
+		for (int k = 0; k < n; k++) {
+			memcpy(dst, iov[k].iov_base, iov[k].iov_len);
+			dst += iov[k].iov_len;
+		}
+		offset += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+void
+vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_transfer_to_host_2d c;
+	VdGpuResource *res;
+	uint32_t bpp, stride;
+	uint8_t *data;
+	uint64_t row_len, last;
+	int ret = 0;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = lookup_or_reply(gpu, cmd, c.resource_id);
+	if (!res)
+		return;
+	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		      "rect %ux%u+%u+%u outside resource %u (%ux%u)", c.r.width, c.r.height, c.r.x,
+		      c.r.y, c.resource_id, res->width, res->height);
+		return;
+	}
+	if (!res->backing) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
+		      c.resource_id);
+		return;
+	}
+	if (c.r.width == 0 || c.r.height == 0) {
+		vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+		return;
+	}
+
+	bpp = PIXMAN_FORMAT_BPP(pixman_image_get_format(res->image)) / 8;
+	stride = (uint32_t)pixman_image_get_stride(res->image);
+	data = (uint8_t *)pixman_image_get_data(res->image);
+	row_len = (uint64_t)c.r.width * bpp;
+	/* The source rows lie stride apart from offset, as in the resource. */
+	last = c.offset + (uint64_t)stride * (c.r.height - 1) + row_len;
+	if (last < c.offset || last > res->backing_size) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		      "transfer reaches past the backing of resource %u", c.resource_id);
+		return;
+	}
+
+	if (c.r.x == 0 && c.r.width == res->width && row_len == stride) {
+		/* Whole rows: one straight copy from guest pages into the image. */
+		ret = backing_read(gpu, res, c.offset, data + (size_t)c.r.y * stride,
+		                   (size_t)stride * c.r.height);
+	} else {
+		for (uint32_t h = 0; h < c.r.height && ret == 0; h++) {
+			ret = backing_read(gpu, res, c.offset + (uint64_t)stride * h,
+			                   data + (size_t)(c.r.y + h) * stride + (size_t)c.r.x * bpp,
+			                   row_len);
+		}
+	}
+	if (ret < 0) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		      "backing of resource %u is not in guest memory", c.resource_id);
+		return;
+	}
+	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+}
+
+void
+vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_attach_backing c;
+	g_autofree struct virtio_gpu_mem_entry *entries = NULL;
+	g_autofree uint64_t *offsets = NULL;
+	struct iovec iov[VD_GPU_MAP_IOV];
+	VdGpuResource *res;
+	uint64_t total = 0;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = lookup_or_reply(gpu, cmd, c.resource_id);
+	if (!res)
+		return;
+	if (res->backing) {
+		/* Keeping the old one avoids the leak of CVE-2021-3544. */
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u already has backing",
+		      c.resource_id);
+		return;
+	}
+	if (c.nr_entries == 0 || c.nr_entries > VD_GPU_MAX_BACKING_ENTRIES) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "%u backing entries",
+		      c.nr_entries);
+		return;
+	}
+	if (cmd->req_len - sizeof(c) < (size_t)c.nr_entries * sizeof(*entries)) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "%u entries announced, %zu bytes sent",
+		      c.nr_entries, cmd->req_len - sizeof(c));
+		return;
+	}
+
+	entries = g_new(struct virtio_gpu_mem_entry, c.nr_entries);
+	offsets = g_new(uint64_t, c.nr_entries);
+	memcpy(entries, cmd->req + sizeof(c), c.nr_entries * sizeof(*entries));
+	for (uint32_t i = 0; i < c.nr_entries; i++) {
+		uint64_t addr = entries[i].addr, len = entries[i].length;
+		int n = 0;
+
+		if (len && gpu->map_sg)
+			n = gpu->map_sg(gpu->map_opaque, addr, len, false, iov, G_N_ELEMENTS(iov));
+		if (addr + len < addr || !gpu->map_sg || n < 0) {
+			reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+			      "backing entry %u (0x%" G_GINT64_MODIFIER "x+%u) is outside guest RAM",
+			      i, (guint64)entries[i].addr, entries[i].length);
+			return;
+		}
+		offsets[i] = total;
+		total += len;
+	}
+	res->backing = g_steal_pointer(&entries);
+	res->backing_offset = g_steal_pointer(&offsets);
+	res->nr_backing = c.nr_entries;
+	res->backing_size = total;
+	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+}
+
+void
+vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_detach_backing c;
+	VdGpuResource *res;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = lookup_or_reply(gpu, cmd, c.resource_id);
+	if (!res)
+		return;
+	if (!res->backing) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
+		      c.resource_id);
+		return;
+	}
+	g_clear_pointer(&res->backing, g_free);
+	g_clear_pointer(&res->backing_offset, g_free);
+	res->nr_backing = 0;
+	res->backing_size = 0;
+	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+}
+
+void
+vd_gpu_cmd_assign_uuid(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_assign_uuid c;
+	struct virtio_gpu_resp_resource_uuid *resp = (void *)cmd->resp;
+	VdGpuResource *res;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = lookup_or_reply(gpu, cmd, c.resource_id);
+	if (!res)
+		return;
+	if (!res->has_uuid) {
+		/* A random (version 4) UUID, stable for the life of the resource. */
+		for (unsigned int i = 0; i < 16; i += 4) {
+			uint32_t r = g_random_int();
+
+			memcpy(res->uuid + i, &r, 4);
+		}
+		res->uuid[6] = (res->uuid[6] & 0x0f) | 0x40;
+		res->uuid[8] = (res->uuid[8] & 0x3f) | 0x80;
+		res->has_uuid = true;
+	}
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_RESOURCE_UUID, sizeof(*resp));
+	memcpy(resp->uuid, res->uuid, sizeof(resp->uuid));
+}

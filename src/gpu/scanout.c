@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Scanouts: which resource each output shows, flushes to the output
+ * (QEMU's UI or the headless displays), and display info.
+ */
+#define G_LOG_DOMAIN "vd-gpu"
+
+#include <string.h>
+
+#include "gpu/gpu.h"
+#include "gpu/qemu-socket.h"
+
+#define HDR_SIZE sizeof(struct virtio_gpu_ctrl_hdr)
+
+static void
+reply_error(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *what, uint32_t value)
+{
+	if (vd_gpu_warn_ratelimit(gpu))
+		g_warning("guest bug: %s: %s %u", vd_gpu_cmd_name(cmd->hdr.type), what, value);
+	vd_gpu_cmd_respond(cmd, type, HDR_SIZE);
+}
+
+void
+vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
+{
+	for (unsigned int i = 0; i < gpu->opts.num_outputs; i++) {
+		const VdGpuOutput *out = &gpu->outputs[i];
+
+		memset(&info->pmodes[i], 0, sizeof(info->pmodes[i]));
+		if (!out->connected)
+			continue;
+		info->pmodes[i].r.width = out->width;
+		info->pmodes[i].r.height = out->height;
+		info->pmodes[i].enabled = 1;
+	}
+}
+
+void
+vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resp_display_info *info = (void *)cmd->resp;
+
+	if (gpu->qemu && vd_gpu_qemu_get_display_info(gpu->qemu, cmd))
+		return;
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_DISPLAY_INFO, sizeof(*info));
+	vd_gpu_fill_display_info(gpu, info);
+}
+
+void
+vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_cmd_get_edid c;
+	struct virtio_gpu_resp_edid *resp = (void *)cmd->resp;
+	const VdGpuOutput *out;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	if (c.scanout >= gpu->opts.num_outputs) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "scanout", c.scanout);
+		return;
+	}
+	if (gpu->qemu && vd_gpu_qemu_get_edid(gpu->qemu, cmd, c.scanout))
+		return;
+	out = &gpu->outputs[c.scanout];
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_EDID, sizeof(*resp));
+	resp->size = VD_GPU_EDID_SIZE;
+	vd_gpu_edid_generate(resp->edid, out->width ? out->width : VD_GPU_DEFAULT_WIDTH,
+	                     out->height ? out->height : VD_GPU_DEFAULT_HEIGHT, c.scanout);
+}
+
+void
+vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id)
+{
+	VdGpuScanout *s = &gpu->scanouts[scanout_id];
+	VdGpuResource *res = vd_gpu_resource_lookup(gpu, s->resource_id);
+
+	if (res)
+		res->scanout_mask &= ~(1u << scanout_id);
+	memset(s, 0, sizeof(*s));
+	if (gpu->qemu)
+		vd_gpu_qemu_scanout(gpu->qemu, scanout_id, 0, 0);
+	vd_gpu_headless_scanout(gpu, scanout_id);
+}
+
+void
+vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_set_scanout c;
+	VdGpuScanout *s;
+	VdGpuResource *res, *old;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	if (c.scanout_id >= gpu->opts.num_outputs) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID, "scanout",
+		            c.scanout_id);
+		return;
+	}
+	if (c.resource_id == 0) {
+		vd_gpu_scanout_disable(gpu, c.scanout_id);
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+		return;
+	}
+	res = vd_gpu_resource_lookup(gpu, c.resource_id);
+	if (!res) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource",
+		            c.resource_id);
+		return;
+	}
+	if (c.r.width == 0 || c.r.height == 0 ||
+	    !vd_gpu_rect_inside(&c.r, res->width, res->height)) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		            "rectangle outside resource", c.resource_id);
+		return;
+	}
+
+	s = &gpu->scanouts[c.scanout_id];
+	old = vd_gpu_resource_lookup(gpu, s->resource_id);
+	if (old)
+		old->scanout_mask &= ~(1u << c.scanout_id);
+	s->resource_id = c.resource_id;
+	s->r = c.r;
+	res->scanout_mask |= 1u << c.scanout_id;
+	if (gpu->qemu)
+		vd_gpu_qemu_scanout(gpu->qemu, c.scanout_id, c.r.width, c.r.height);
+	vd_gpu_headless_scanout(gpu, c.scanout_id);
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+}
+
+static bool
+rect_intersect(const struct virtio_gpu_rect *a, const struct virtio_gpu_rect *b,
+               struct virtio_gpu_rect *out)
+{
+	uint64_t x1 = MAX(a->x, b->x), y1 = MAX(a->y, b->y);
+	uint64_t x2 = MIN((uint64_t)a->x + a->width, (uint64_t)b->x + b->width);
+	uint64_t y2 = MIN((uint64_t)a->y + a->height, (uint64_t)b->y + b->height);
+
+	if (x2 <= x1 || y2 <= y1)
+		return false;
+	out->x = (uint32_t)x1;
+	out->y = (uint32_t)y1;
+	out->width = (uint32_t)(x2 - x1);
+	out->height = (uint32_t)(y2 - y1);
+	return true;
+}
+
+void
+vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
+{
+	struct virtio_gpu_resource_flush c;
+	VdGpuResource *res;
+
+	memcpy(&c, cmd->req, sizeof(c));
+	res = vd_gpu_resource_lookup(gpu, c.resource_id);
+	if (!res) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource",
+		            c.resource_id);
+		return;
+	}
+	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		            "rectangle outside resource", c.resource_id);
+		return;
+	}
+	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
+		const VdGpuScanout *s = &gpu->scanouts[i];
+		struct virtio_gpu_rect r;
+
+		if (!(res->scanout_mask & (1u << i)) || !rect_intersect(&c.r, &s->r, &r))
+			continue;
+		if (gpu->qemu)
+			vd_gpu_qemu_update(gpu->qemu, i, res->image, &r, r.x - s->r.x, r.y - s->r.y);
+		else
+			vd_gpu_headless_update(gpu, i, res->image, &r);
+	}
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+}
