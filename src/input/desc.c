@@ -21,6 +21,25 @@ static const char *const input_type_upper[EV_CNT] = {
 	[EV_FF_STATUS] = "EV_FF_STATUS",
 };
 
+static const char *const input_abs_names[ABS_CNT] = {
+	[ABS_X] = "ABS_X", [ABS_Y] = "ABS_Y", [ABS_Z] = "ABS_Z",
+	[ABS_RX] = "ABS_RX", [ABS_RY] = "ABS_RY", [ABS_RZ] = "ABS_RZ",
+	[ABS_THROTTLE] = "ABS_THROTTLE", [ABS_WHEEL] = "ABS_WHEEL",
+	[ABS_PRESSURE] = "ABS_PRESSURE", [ABS_DISTANCE] = "ABS_DISTANCE",
+	[ABS_TILT_X] = "ABS_TILT_X", [ABS_TILT_Y] = "ABS_TILT_Y",
+	[ABS_MT_SLOT] = "ABS_MT_SLOT", [ABS_MT_TOUCH_MAJOR] = "ABS_MT_TOUCH_MAJOR",
+	[ABS_MT_TOUCH_MINOR] = "ABS_MT_TOUCH_MINOR", [ABS_MT_ORIENTATION] = "ABS_MT_ORIENTATION",
+	[ABS_MT_POSITION_X] = "ABS_MT_POSITION_X", [ABS_MT_POSITION_Y] = "ABS_MT_POSITION_Y",
+	[ABS_MT_TOOL_TYPE] = "ABS_MT_TOOL_TYPE", [ABS_MT_TRACKING_ID] = "ABS_MT_TRACKING_ID",
+	[ABS_MT_PRESSURE] = "ABS_MT_PRESSURE", [ABS_MT_DISTANCE] = "ABS_MT_DISTANCE",
+};
+
+const char *
+input_abs_name(unsigned int axis)
+{
+	return axis < ABS_CNT ? input_abs_names[axis] : NULL;
+}
+
 InputDesc *
 input_desc_new(void)
 {

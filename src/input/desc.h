@@ -25,6 +25,13 @@ typedef struct InputAbsInfo {
 	int32_t res;
 } InputAbsInfo;
 
+/* One evdev event in host byte order. */
+typedef struct InputEvent {
+	uint16_t type;
+	uint16_t code;
+	int32_t value;
+} InputEvent;
+
 typedef struct InputDesc {
 	char *name;
 	char *serial;           /* NULL: none */
@@ -62,6 +69,7 @@ bool input_desc_accepts(const InputDesc *desc, uint16_t type, uint16_t code);
 
 /* Short names for messages: "EV_KEY", "ABS_X"... or NULL when unknown. */
 const char *input_type_name(unsigned int type);
+const char *input_abs_name(unsigned int axis);
 /* Type from "EV_KEY"/"KEY"/"key"/number; -1 when unknown. */
 int input_type_from_name(const char *name);
 

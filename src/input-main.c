@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vhost-desktop-input: one virtio-input device per process, for QEMU's
+ * vhost-user-input-pci. The device is virtual (--keyboard, --mouse,
+ * --tablet, --multitouch) or mirrors a host evdev device (--evdev); events
+ * come from the host device, a libinput seat (--seat) and D-Bus.
+ */
+#define G_LOG_DOMAIN "vd-input"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "daemon/daemon.h"
+#include "input/dbus.h"
+#include "input/device.h"
+#include "input/virtual.h"
+
+typedef struct InputOptions {
+	gboolean keyboard, mouse, tablet, multitouch;
+	char *abs_x, *abs_y;
+	int slots;
+	char *name, *serial;
+	char *control;
+	gboolean dbus_session;
+	char *dbus_name;
+	int queue_cap;
+} InputOptions;
+
+static gboolean
+parse_range(const char *opt, const char *s, int32_t *min, int32_t *max, GError **error)
+{
+	gint64 a, b;
+	g_auto(GStrv) parts = s ? g_strsplit(s, ":", 2) : NULL;
+
+	if (!s)
+		return TRUE;
+	if (g_strv_length(parts) != 2 ||
+	    !g_ascii_string_to_signed(parts[0], 10, G_MININT32, G_MAXINT32, &a, NULL) ||
+	    !g_ascii_string_to_signed(parts[1], 10, G_MININT32, G_MAXINT32, &b, NULL) || a >= b) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("%s wants MIN:MAX with MIN < MAX, not \"%s\""), opt, s);
+		return FALSE;
+	}
+	*min = (int32_t)a;
+	*max = (int32_t)b;
+	return TRUE;
+}
+
+static InputDesc *
+make_desc(const InputOptions *o, GError **error)
+{
+	InputVirtualOptions vopts;
+	InputVirtualKind kind;
+	InputDesc *desc;
+	unsigned int kinds = !!o->keyboard + !!o->mouse + !!o->tablet + !!o->multitouch;
+
+	if (kinds != 1) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
+		                  : _("which device? Give one of --keyboard, --mouse, --tablet, "
+		                      "--multitouch"));
+		return NULL;
+	}
+	input_virtual_options_init(&vopts);
+	if (!parse_range("--abs-x", o->abs_x, &vopts.x_min, &vopts.x_max, error) ||
+	    !parse_range("--abs-y", o->abs_y, &vopts.y_min, &vopts.y_max, error))
+		return NULL;
+	if (o->slots) {
+		if (o->slots < 1 || o->slots > (int)INPUT_VIRTUAL_MAX_SLOTS) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			            _("--slots wants 1..%u"), INPUT_VIRTUAL_MAX_SLOTS);
+			return NULL;
+		}
+		vopts.slots = (unsigned int)o->slots;
+	}
+	kind = o->keyboard ? INPUT_VIRTUAL_KEYBOARD
+	       : o->mouse  ? INPUT_VIRTUAL_MOUSE
+	       : o->tablet ? INPUT_VIRTUAL_TABLET
+	                   : INPUT_VIRTUAL_MULTITOUCH;
+	desc = input_virtual_new(kind, &vopts);
+	if (o->name)
+		input_desc_set_name(desc, o->name);
+	if (o->serial)
+		input_desc_set_serial(desc, o->serial);
+	return desc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const features[] = { "evdev-path", "no-grab", NULL };
+	DaemonOptions dopts = { 0 };
+	InputOptions o = { 0 };
+	const GOptionEntry entries[] = {
+		{ "keyboard", 0, 0, G_OPTION_ARG_NONE, &o.keyboard,
+		  N_("A virtual keyboard (keys, LEDs, autorepeat)"), NULL },
+		{ "mouse", 0, 0, G_OPTION_ARG_NONE, &o.mouse,
+		  N_("A virtual mouse (relative motion, 5 buttons, hi-res wheels)"), NULL },
+		{ "tablet", 0, 0, G_OPTION_ARG_NONE, &o.tablet,
+		  N_("A virtual tablet (absolute pointer, 5 buttons, wheels)"), NULL },
+		{ "multitouch", 0, 0, G_OPTION_ARG_NONE, &o.multitouch,
+		  N_("A virtual multitouch screen"), NULL },
+		{ "abs-x", 0, 0, G_OPTION_ARG_STRING, &o.abs_x,
+		  N_("Range of the X axis of --tablet/--multitouch (default 0:32767)"), N_("MIN:MAX") },
+		{ "abs-y", 0, 0, G_OPTION_ARG_STRING, &o.abs_y,
+		  N_("Range of the Y axis of --tablet/--multitouch (default 0:32767)"), N_("MIN:MAX") },
+		{ "slots", 0, 0, G_OPTION_ARG_INT, &o.slots,
+		  N_("Contacts of --multitouch (default 10)"), N_("N") },
+		{ "name", 0, 0, G_OPTION_ARG_STRING, &o.name,
+		  N_("Device name the guest sees"), N_("NAME") },
+		{ "serial", 0, 0, G_OPTION_ARG_STRING, &o.serial,
+		  N_("Device serial the guest sees"), N_("SERIAL") },
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &o.control,
+		  N_("Serve the D-Bus control interface on this Unix socket (peer-to-peer)"),
+		  N_("PATH") },
+		{ "dbus-session", 0, 0, G_OPTION_ARG_NONE, &o.dbus_session,
+		  N_("Also serve it on the session bus as org.vhostdesktop.Input"), NULL },
+		{ "dbus-name", 0, 0, G_OPTION_ARG_STRING, &o.dbus_name,
+		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input)"), N_("NAME") },
+		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o.queue_cap,
+		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
+		G_OPTION_ENTRY_NULL
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(InputDevice) dev = NULL;
+	g_autoptr(InputDbus) dbus = NULL;
+	GOptionGroup *group;
+	InputDesc *desc;
+	int status;
+
+	daemon_init();
+	group = daemon_option_group(&dopts);
+	g_option_group_add_entries(group, entries);
+	g_option_context_set_main_group(ctx, group);
+	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+	g_option_context_set_summary(ctx, _("vhost-user virtio-input back-end"));
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+	    !daemon_options_check(&dopts, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return EXIT_FAILURE;
+	}
+	if (dopts.print_capabilities) {
+		daemon_print_capabilities("input", features);
+		return EXIT_SUCCESS;
+	}
+	if (o.queue_cap < 0 || o.queue_cap == 1) {
+		g_printerr("%s: %s\n", g_get_prgname(), _("--queue-limit wants 2 or more"));
+		return EXIT_FAILURE;
+	}
+	desc = make_desc(&o, &error);
+	if (!desc) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return EXIT_FAILURE;
+	}
+	dev = input_device_new(desc, (unsigned int)o.queue_cap);
+	dbus = input_dbus_new(dev);
+	if (o.control && !input_dbus_listen(dbus, o.control, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		return EXIT_FAILURE;
+	}
+	if (o.dbus_session || o.dbus_name)
+		input_dbus_own_name(dbus, o.dbus_name ? o.dbus_name : INPUT_DBUS_NAME);
+
+	status = daemon_run(input_device_get_vhost(dev), &dopts);
+
+	g_clear_pointer(&dbus, input_dbus_free);
+	daemon_options_clear(&dopts);
+	g_free(o.abs_x);
+	g_free(o.abs_y);
+	g_free(o.name);
+	g_free(o.serial);
+	g_free(o.control);
+	g_free(o.dbus_name);
+	return status;
+}

@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "vd-input"
+
+#include "input/dbus.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "input/control.h"
+#include "input/dbus-xml.h"
+
+struct InputDbus {
+	InputDevice *dev;
+	InputControl *ctl;
+	GDBusNodeInfo *node;
+	GDBusNodeInfo *bus_node;
+	GDBusServer *server;
+	char *socket_path;
+	GPtrArray *conns;         /* GDBusConnection*, peer-to-peer and bus */
+	guint owner_id;
+	const InputGrabOps *grab_ops;
+	void *grab_opaque;
+};
+
+/*
+ * `gdbus call --address` (and other message-bus clients) greet a peer with
+ * org.freedesktop.DBus.Hello and subscribe with AddMatch; answer as a bus
+ * would so they work on the peer-to-peer socket. Signals reach every peer.
+ */
+static const char input_dbus_bus_xml[] =
+	"<node><interface name='org.freedesktop.DBus'>"
+	"<method name='Hello'><arg type='s' direction='out'/></method>"
+	"<method name='AddMatch'><arg type='s' direction='in'/></method>"
+	"<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
+	"</interface></node>";
+
+static void
+input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
+{
+	InputDbus *dbus = user_data;
+
+	for (unsigned int i = 0; i < dbus->conns->len; i++) {
+		GDBusConnection *conn = g_ptr_array_index(dbus->conns, i);
+
+		g_dbus_connection_emit_signal(conn, NULL, INPUT_DBUS_PATH, INPUT_DBUS_INTERFACE,
+		                              "StatusEvent", g_variant_new("(qqi)", type, code, value),
+		                              NULL);
+	}
+}
+
+InputDbus *
+input_dbus_new(InputDevice *dev)
+{
+	InputDbus *dbus = g_new0(InputDbus, 1);
+	g_autoptr(GError) error = NULL;
+
+	dbus->dev = dev;
+	dbus->ctl = input_control_new();
+	dbus->conns = g_ptr_array_new();
+	dbus->node = g_dbus_node_info_new_for_xml(input_dbus_xml, &error);
+	/* Our own XML, compiled in: failing to parse it is a build bug. */
+	g_assert_no_error(error);
+	dbus->bus_node = g_dbus_node_info_new_for_xml(input_dbus_bus_xml, &error);
+	g_assert_no_error(error);
+	input_device_add_status_handler(dev, input_dbus_status, dbus);
+	return dbus;
+}
+
+static void
+input_dbus_drop_conn(InputDbus *dbus, GDBusConnection *conn)
+{
+	guint id = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(conn), "vd-input-reg"));
+
+	if (id)
+		g_dbus_connection_unregister_object(conn, id);
+	id = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(conn), "vd-input-bus-reg"));
+	if (id)
+		g_dbus_connection_unregister_object(conn, id);
+	g_signal_handlers_disconnect_by_data(conn, dbus);
+	if (g_ptr_array_remove(dbus->conns, conn))
+		g_object_unref(conn);
+}
+
+void
+input_dbus_free(InputDbus *dbus)
+{
+	if (!dbus)
+		return;
+	input_device_remove_status_handler(dbus->dev, input_dbus_status, dbus);
+	if (dbus->owner_id)
+		g_bus_unown_name(dbus->owner_id);
+	while (dbus->conns->len) {
+		GDBusConnection *conn = g_ptr_array_index(dbus->conns, 0);
+
+		if (!g_object_get_data(G_OBJECT(conn), "vd-input-bus"))
+			g_dbus_connection_close_sync(conn, NULL, NULL);
+		input_dbus_drop_conn(dbus, conn);
+	}
+	g_ptr_array_unref(dbus->conns);
+	if (dbus->server) {
+		g_dbus_server_stop(dbus->server);
+		g_object_unref(dbus->server);
+	}
+	if (dbus->socket_path)
+		g_unlink(dbus->socket_path);
+	g_free(dbus->socket_path);
+	g_dbus_node_info_unref(dbus->node);
+	g_dbus_node_info_unref(dbus->bus_node);
+	input_control_free(dbus->ctl);
+	g_free(dbus);
+}
+
+void
+input_dbus_set_grab_ops(InputDbus *dbus, const InputGrabOps *ops, void *opaque)
+{
+	dbus->grab_ops = ops;
+	dbus->grab_opaque = opaque;
+}
+
+void
+input_dbus_device_changed(InputDbus *dbus)
+{
+	input_control_reset(dbus->ctl);
+}
+
+/* Method calls */
+
+static void
+input_dbus_send(InputDbus *dbus, GArray *events)
+{
+	for (unsigned int i = 0; i < events->len; i++) {
+		const InputEvent *ev = &g_array_index(events, InputEvent, i);
+
+		input_device_emit(dbus->dev, ev->type, ev->code, ev->value);
+	}
+}
+
+static gboolean
+input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *out,
+                 GError **error)
+{
+	const InputDesc *desc = input_device_get_desc(dbus->dev);
+
+	if (g_str_equal(method, "InjectEvents")) {
+		g_autoptr(GVariant) arr = g_variant_get_child_value(params, 0);
+		gsize n = g_variant_n_children(arr);
+		g_autoptr(GArray) evs = NULL;
+		GVariantIter iter;
+		guint16 type, code;
+		gint32 value;
+
+		if (n > INPUT_CONTROL_MAX_EVENTS) {
+			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			            _("too many events in one call (%zu, at most %u)"), n,
+			            INPUT_CONTROL_MAX_EVENTS);
+			return FALSE;
+		}
+		evs = g_array_sized_new(FALSE, FALSE, sizeof(InputEvent), (guint)n);
+		g_variant_iter_init(&iter, arr);
+		while (g_variant_iter_next(&iter, "(qqi)", &type, &code, &value)) {
+			InputEvent ev = { type, code, value };
+
+			g_array_append_val(evs, ev);
+		}
+		return input_control_inject(dbus->ctl, desc, (InputEvent *)(void *)evs->data,
+		                            evs->len, out, error);
+	}
+	if (g_str_equal(method, "PressKey") || g_str_equal(method, "ReleaseKey")) {
+		guint16 code;
+
+		g_variant_get(params, "(q)", &code);
+		return input_control_key(dbus->ctl, desc, code, g_str_equal(method, "PressKey"), out,
+		                         error);
+	}
+	if (g_str_equal(method, "Button")) {
+		guint16 code;
+		gboolean pressed;
+
+		g_variant_get(params, "(qb)", &code, &pressed);
+		return input_control_button(dbus->ctl, desc, code, pressed, out, error);
+	}
+	if (g_str_equal(method, "MoveRelative") || g_str_equal(method, "MoveAbsolute") ||
+	    g_str_equal(method, "Scroll")) {
+		gint32 a, b;
+
+		g_variant_get(params, "(ii)", &a, &b);
+		if (g_str_equal(method, "MoveRelative"))
+			return input_control_move_rel(dbus->ctl, desc, a, b, out, error);
+		if (g_str_equal(method, "MoveAbsolute"))
+			return input_control_move_abs(dbus->ctl, desc, a, b, out, error);
+		return input_control_scroll(dbus->ctl, desc, a, b, out, error);
+	}
+	if (g_str_equal(method, "Touch")) {
+		guint32 slot;
+		const char *action;
+		gint32 x, y;
+		int a;
+
+		g_variant_get(params, "(u&sii)", &slot, &action, &x, &y);
+		a = input_touch_action_from_string(action);
+		if (a < 0) {
+			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			            _("unknown touch action \"%s\" (down, motion or up)"), action);
+			return FALSE;
+		}
+		return input_control_touch(dbus->ctl, desc, slot, (InputTouchAction)a, x, y, out,
+		                           error);
+	}
+	g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD, _("no method %s"), method);
+	return FALSE;
+}
+
+static void
+input_dbus_method(GDBusConnection *conn, const char *sender, const char *path,
+                  const char *iface, const char *method, GVariant *params,
+                  GDBusMethodInvocation *inv, gpointer user_data)
+{
+	InputDbus *dbus = user_data;
+	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(InputEvent));
+	GError *error = NULL;
+
+	if (g_str_equal(method, "SetGrab")) {
+		gboolean grab;
+
+		g_variant_get(params, "(b)", &grab);
+		if (!dbus->grab_ops) {
+			g_dbus_method_invocation_return_error(
+				inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+				_("this device has no host devices to grab (only --evdev and --seat do)"));
+			return;
+		}
+		if (!dbus->grab_ops->set_grab(dbus->grab_opaque, grab, &error)) {
+			g_dbus_method_invocation_take_error(inv, error);
+			return;
+		}
+		g_dbus_method_invocation_return_value(inv, NULL);
+		return;
+	}
+	if (!input_dbus_build(dbus, method, params, out, &error)) {
+		g_dbus_method_invocation_take_error(inv, error);
+		return;
+	}
+	/* Say so rather than drop the events silently: the caller can retry. */
+	if (!input_device_is_running(dbus->dev)) {
+		g_dbus_method_invocation_return_dbus_error(
+			inv, INPUT_DBUS_ERROR_NOT_RUNNING,
+			_("the guest driver does not run the event queue (yet): events not sent"));
+		return;
+	}
+	input_dbus_send(dbus, out);
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static GVariant *
+input_dbus_get_property(GDBusConnection *conn, const char *sender, const char *path,
+                        const char *iface, const char *prop, GError **error, gpointer user_data)
+{
+	InputDbus *dbus = user_data;
+	const InputDesc *desc = input_device_get_desc(dbus->dev);
+	InputDeviceStats stats;
+
+	input_device_get_stats(dbus->dev, &stats);
+	if (g_str_equal(prop, "Name"))
+		return g_variant_new_string(desc->name ? desc->name : "");
+	if (g_str_equal(prop, "Serial"))
+		return g_variant_new_string(desc->serial ? desc->serial : "");
+	if (g_str_equal(prop, "Description"))
+		return g_variant_new_take_string(input_desc_to_string(desc));
+	if (g_str_equal(prop, "Grabbed"))
+		return g_variant_new_boolean(dbus->grab_ops &&
+		                             dbus->grab_ops->is_grabbed(dbus->grab_opaque));
+	if (g_str_equal(prop, "Running"))
+		return g_variant_new_boolean(input_device_is_running(dbus->dev));
+	if (g_str_equal(prop, "DeliveredEvents"))
+		return g_variant_new_uint64(stats.delivered);
+	if (g_str_equal(prop, "DroppedFrames"))
+		return g_variant_new_uint64(stats.dropped_frames);
+	g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, _("no property %s"), prop);
+	return NULL;
+}
+
+static const GDBusInterfaceVTable input_dbus_vtable = {
+	.method_call = input_dbus_method,
+	.get_property = input_dbus_get_property,
+};
+
+static void
+input_dbus_bus_method(GDBusConnection *conn, const char *sender, const char *path,
+                      const char *iface, const char *method, GVariant *params,
+                      GDBusMethodInvocation *inv, gpointer user_data)
+{
+	static unsigned int serial;
+
+	if (g_str_equal(method, "Hello")) {
+		g_autofree char *name = g_strdup_printf(":1.%u", ++serial);
+
+		g_dbus_method_invocation_return_value(inv, g_variant_new("(s)", name));
+		return;
+	}
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static const GDBusInterfaceVTable input_dbus_bus_vtable = {
+	.method_call = input_dbus_bus_method,
+};
+
+static void
+input_dbus_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
+                  gpointer user_data)
+{
+	input_dbus_drop_conn(user_data, conn);
+}
+
+static void
+input_dbus_register(InputDbus *dbus, GDBusConnection *conn)
+{
+	g_autoptr(GError) error = NULL;
+	guint id;
+
+	id = g_dbus_connection_register_object(conn, INPUT_DBUS_PATH,
+	                                       dbus->node->interfaces[0], &input_dbus_vtable, dbus,
+	                                       NULL, &error);
+	if (!id) {
+		g_warning("cannot export %s: %s", INPUT_DBUS_PATH, error->message);
+		return;
+	}
+	g_object_set_data(G_OBJECT(conn), "vd-input-reg", GUINT_TO_POINTER(id));
+	if (!g_object_get_data(G_OBJECT(conn), "vd-input-bus")) {
+		id = g_dbus_connection_register_object(conn, "/org/freedesktop/DBus",
+		                                       dbus->bus_node->interfaces[0],
+		                                       &input_dbus_bus_vtable, dbus, NULL, NULL);
+		g_object_set_data(G_OBJECT(conn), "vd-input-bus-reg", GUINT_TO_POINTER(id));
+	}
+	g_ptr_array_add(dbus->conns, g_object_ref(conn));
+	g_signal_connect(conn, "closed", G_CALLBACK(input_dbus_closed), dbus);
+}
+
+static gboolean
+input_dbus_new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
+{
+	g_debug("control connection");
+	input_dbus_register(user_data, conn);
+	return TRUE;
+}
+
+gboolean
+input_dbus_listen(InputDbus *dbus, const char *path, GError **error)
+{
+	g_autofree char *guid = g_dbus_generate_guid();
+	g_autofree char *escaped = g_dbus_address_escape_value(path);
+	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
+	GStatBuf st;
+
+	/* A socket left by a daemon that was killed; anything else is not ours to remove. */
+	if (g_lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		g_unlink(path);
+	dbus->server = g_dbus_server_new_sync(address,
+	                                      G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
+	                                      guid, NULL, NULL, error);
+	if (!dbus->server) {
+		g_prefix_error(error, _("cannot listen on control socket %s: "), path);
+		return FALSE;
+	}
+	g_signal_connect(dbus->server, "new-connection", G_CALLBACK(input_dbus_new_connection),
+	                 dbus);
+	g_dbus_server_start(dbus->server);
+	dbus->socket_path = g_strdup(path);
+	g_debug("control socket %s", path);
+	return TRUE;
+}
+
+static void
+input_dbus_bus_acquired(GDBusConnection *conn, const char *name, gpointer user_data)
+{
+	g_object_set_data(G_OBJECT(conn), "vd-input-bus", GINT_TO_POINTER(1));
+	input_dbus_register(user_data, conn);
+}
+
+static void
+input_dbus_name_lost(GDBusConnection *conn, const char *name, gpointer user_data)
+{
+	if (conn)
+		g_warning(_("cannot own %s on the session bus (taken by another process?)"), name);
+	else
+		g_warning(_("no session bus for %s"), name);
+}
+
+void
+input_dbus_own_name(InputDbus *dbus, const char *name)
+{
+	dbus->owner_id = g_bus_own_name(G_BUS_TYPE_SESSION, name, G_BUS_NAME_OWNER_FLAGS_NONE,
+	                                input_dbus_bus_acquired, NULL, input_dbus_name_lost, dbus,
+	                                NULL);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * org.vhostdesktop.Input1 (data/org.vhostdesktop.Input1.xml) at
+ * /org/vhostdesktop/Input: on a peer-to-peer socket (--control=PATH) and,
+ * optionally, on the session bus.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "input/device.h"
+
+#define INPUT_DBUS_PATH "/org/vhostdesktop/Input"
+#define INPUT_DBUS_INTERFACE "org.vhostdesktop.Input1"
+#define INPUT_DBUS_NAME "org.vhostdesktop.Input"
+#define INPUT_DBUS_ERROR_NOT_RUNNING "org.vhostdesktop.Input1.Error.NotRunning"
+
+typedef struct InputDbus InputDbus;
+
+/* For sources that can take and release host devices. */
+typedef struct InputGrabOps {
+	gboolean (*is_grabbed)(void *opaque);
+	gboolean (*set_grab)(void *opaque, gboolean grab, GError **error);
+} InputGrabOps;
+
+/* dev is not owned and must outlive the result. */
+InputDbus *input_dbus_new(InputDevice *dev);
+void input_dbus_free(InputDbus *dbus);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InputDbus, input_dbus_free)
+
+void input_dbus_set_grab_ops(InputDbus *dbus, const InputGrabOps *ops, void *opaque);
+/* Serve unix:path=PATH (a stale socket there is replaced); removed again by free. */
+gboolean input_dbus_listen(InputDbus *dbus, const char *path, GError **error);
+/* Own name on the session bus (asynchronous; failures are logged). */
+void input_dbus_own_name(InputDbus *dbus, const char *name);
+/* The description changed: forget touch contacts and wheel remainders. */
+void input_dbus_device_changed(InputDbus *dbus);
