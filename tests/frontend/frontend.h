@@ -486,7 +486,7 @@ int vfe_mem_add_region(VfeFrontend *fe, unsigned int region);
  * @fe: a front-end with guest RAM
  * @region: region number
  *
- * Sends REM_MEM_REG for one region (with its fd, as QEMU does).
+ * Sends REM_MEM_REG for one region (without fd, as the specification asks).
  *
  * Returns: 0 or a negative errno.
  */
@@ -737,8 +737,12 @@ bool vfe_queue_kick_needed(VfeFrontend *fe, unsigned int index);
  * vfe_queue_add*(), and with EVENT_IDX sets used_event to ask for the
  * next interrupt.
  *
- * Returns: 0, -ETIMEDOUT, or -EPROTO if the back-end put an id >= queue
- *   size or one that is not in flight.
+ * The vhost-user socket is watched meanwhile: a back-end that hangs up
+ * (crashes) is reported at once.
+ *
+ * Returns: 0, -ETIMEDOUT, -ECONNRESET if the back-end hung up, or -EPROTO
+ *   if the back-end put an id >= queue size or one that is not in flight
+ *   (the element is consumed and @id/@len are still filled in).
  */
 int vfe_queue_wait_used(VfeFrontend *fe, unsigned int index, int timeout_ms, uint32_t *id,
                         uint32_t *len);
