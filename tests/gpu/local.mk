@@ -1,1 +1,26 @@
-# tests/gpu
+# tests/gpu: unit tests of the virtio-gpu device (in-process, fake guest RAM),
+# the QEMU GPU socket against a socketpair peer, and integration through the
+# test front-end.
+GPU_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
+GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
+GPU_TEST_LDADD = src/gpu/libvdgpu.a src/vhost/libvhost.a $(GLIB_LIBS) $(PIXMAN_LIBS)
+
+gpu_unit_tests = \
+	tests/gpu/test-commands \
+	tests/gpu/test-png \
+	tests/gpu/test-qemu-socket
+check_PROGRAMS += $(gpu_unit_tests)
+TESTS += $(gpu_unit_tests)
+
+tests_gpu_test_commands_SOURCES = tests/gpu/test-commands.c tests/gpu/gpu-test.h
+tests_gpu_test_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_test_commands_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_commands_LDADD = $(GPU_TEST_LDADD)
+tests_gpu_test_png_SOURCES = tests/gpu/test-png.c
+tests_gpu_test_png_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_test_png_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_png_LDADD = $(GPU_TEST_LDADD)
+tests_gpu_test_qemu_socket_SOURCES = tests/gpu/test-qemu-socket.c tests/gpu/gpu-test.h
+tests_gpu_test_qemu_socket_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_test_qemu_socket_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_qemu_socket_LDADD = $(GPU_TEST_LDADD)

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The QEMU GPU socket against a peer that plays QEMU's side on a socketpair:
+ * handshake, SCANOUT and UPDATE with the pixels checked, cursor messages,
+ * forwarded GET_DISPLAY_INFO, a GET_EDID that is never answered, a peer
+ * that goes away.
+ */
+#include <errno.h>
+#include <glib.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "gpu-test.h"
+#include "gpu/qemu-socket.h"
+
+typedef struct {
+	TgRam ram;
+	VdGpu *gpu;
+	int peer;
+	GByteArray *rx;
+	GPtrArray *completed;   /* VdGpuCmd copies */
+} Fixture;
+
+static void
+complete_cb(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
+{
+	Fixture *f = user_data;
+
+	g_ptr_array_add(f->completed, g_memdup2(cmd, sizeof(*cmd)));
+}
+
+/* Reads one whole message, running the daemon side's main loop meanwhile. */
+static bool
+peer_read(Fixture *f, VdGpuMsgHdr *hdr, GBytes **payload, int timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
+
+	for (;;) {
+		struct pollfd pfd = { f->peer, POLLIN, 0 };
+		uint8_t buf[65536];
+		ssize_t n;
+
+		if (f->rx->len >= sizeof(*hdr)) {
+			memcpy(hdr, f->rx->data, sizeof(*hdr));
+			if (f->rx->len >= sizeof(*hdr) + hdr->size) {
+				*payload = g_bytes_new(f->rx->data + sizeof(*hdr), hdr->size);
+				g_byte_array_remove_range(f->rx, 0, sizeof(*hdr) + hdr->size);
+				return true;
+			}
+		}
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		if (g_get_monotonic_time() > deadline)
+			return false;
+		if (poll(&pfd, 1, 5) == 1) {
+			n = recv(f->peer, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n <= 0)
+				return false;
+			g_byte_array_append(f->rx, buf, (guint)n);
+		}
+	}
+}
+
+static void
+peer_expect(Fixture *f, uint32_t request, GBytes **payload)
+{
+	VdGpuMsgHdr hdr;
+	GBytes *p = NULL;
+
+	g_assert_true(peer_read(f, &hdr, &p, 3000));
+	g_assert_cmpuint(hdr.request, ==, request);
+	g_assert_cmpuint(hdr.flags, ==, 0);
+	if (payload)
+		*payload = p;
+	else
+		g_bytes_unref(p);
+}
+
+static void
+peer_reply(Fixture *f, uint32_t request, const void *data, size_t len)
+{
+	VdGpuMsgHdr hdr = { request, VD_GPU_MSG_FLAG_REPLY, (uint32_t)len };
+
+	g_assert_cmpint(send(f->peer, &hdr, sizeof(hdr), 0), ==, sizeof(hdr));
+	if (len)
+		g_assert_cmpint(send(f->peer, data, len, 0), ==, (ssize_t)len);
+}
+
+static void
+fixture_setup(Fixture *f, gconstpointer data)
+{
+	VdGpuOptions opts;
+	int sv[2];
+	GBytes *p;
+	uint64_t features = (1ull << VD_GPU_PROTOCOL_F_EDID) | (1ull << VD_GPU_PROTOCOL_F_DMABUF2);
+
+	vd_gpu_options_init(&opts);
+	opts.num_outputs = 2;
+	opts.forward_timeout_ms = 200;
+	tg_ram_init(&f->ram);
+	f->gpu = vd_gpu_new(&opts);
+	f->rx = g_byte_array_new();
+	f->completed = g_ptr_array_new_with_free_func(g_free);
+	vd_gpu_set_memory(f->gpu, tg_map_sg, &f->ram);
+	vd_gpu_set_complete_func(f->gpu, complete_cb, f);
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+	f->peer = sv[1];
+	f->gpu->qemu = vd_gpu_qemu_new(f->gpu, sv[0]);
+
+	/* The handshake QEMU's front-end expects. */
+	peer_expect(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, NULL);
+	peer_reply(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, &features, sizeof(features));
+	peer_expect(f, VD_GPU_MSG_SET_PROTOCOL_FEATURES, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, 8);
+	/* Only what we speak: EDID, not DMABUF2. */
+	g_assert_cmphex(*(const uint64_t *)g_bytes_get_data(p, NULL), ==,
+	                1ull << VD_GPU_PROTOCOL_F_EDID);
+	g_bytes_unref(p);
+}
+
+static void
+fixture_teardown(Fixture *f, gconstpointer data)
+{
+	vd_gpu_free(f->gpu);
+	if (f->peer >= 0)
+		close(f->peer);
+	g_byte_array_unref(f->rx);
+	g_ptr_array_unref(f->completed);
+	tg_ram_clear(&f->ram);
+}
+
+static uint32_t
+pattern(uint32_t x, uint32_t y)
+{
+	return (x * 3 + y * 1000) * 2654435761u >> 8;
+}
+
+/* A w x h resource filled with pattern() (as 0x00RRGGBB words). */
+static void
+make_resource(Fixture *f, uint32_t id, uint32_t format, uint32_t w, uint32_t h)
+{
+	struct virtio_gpu_mem_entry e = { TG_RAM_BASE, w * h * 4 };
+
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t v = pattern(x, y);
+
+			tg_ram_write(&f->ram, TG_RAM_BASE + ((uint64_t)y * w + x) * 4, &v, 4);
+		}
+	}
+	g_assert_cmphex(tg_create_2d(f->gpu, id, format, w, h), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_attach(f->gpu, id, &e, 1), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_transfer(f->gpu, id, 0, 0, w, h, 0), ==, VIRTIO_GPU_RESP_OK_NODATA);
+}
+
+static void
+expect_update(Fixture *f, uint32_t scanout, uint32_t x, uint32_t y, uint32_t w, uint32_t h,
+              uint32_t src_x, uint32_t src_y, bool swap_rb)
+{
+	GBytes *p;
+	const uint8_t *d;
+	VdGpuMsgUpdate up;
+	const uint32_t *px;
+
+	peer_expect(f, VD_GPU_MSG_UPDATE, &p);
+	d = g_bytes_get_data(p, NULL);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up) + (size_t)w * h * 4);
+	memcpy(&up, d, sizeof(up));
+	g_assert_cmpuint(up.scanout_id, ==, scanout);
+	g_assert_cmpuint(up.x, ==, x);
+	g_assert_cmpuint(up.y, ==, y);
+	g_assert_cmpuint(up.width, ==, w);
+	g_assert_cmpuint(up.height, ==, h);
+	px = (const uint32_t *)(d + sizeof(up));
+	for (uint32_t j = 0; j < h; j++) {
+		for (uint32_t i = 0; i < w; i++) {
+			uint32_t v = pattern(src_x + i, src_y + j), got = px[j * w + i] & 0xffffff;
+
+			if (swap_rb)
+				v = (v & 0xff00) | (v >> 16 & 0xff) | (v & 0xff) << 16;
+			if (got != (v & 0xffffff))
+				g_error("pixel %u,%u: %06x, want %06x", i, j, got, v & 0xffffff);
+		}
+	}
+	g_bytes_unref(p);
+}
+
+static void
+expect_scanout(Fixture *f, uint32_t id, uint32_t w, uint32_t h)
+{
+	GBytes *p;
+	VdGpuMsgScanout s;
+
+	peer_expect(f, VD_GPU_MSG_SCANOUT, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(s));
+	memcpy(&s, g_bytes_get_data(p, NULL), sizeof(s));
+	g_assert_cmpuint(s.scanout_id, ==, id);
+	g_assert_cmpuint(s.width, ==, w);
+	g_assert_cmpuint(s.height, ==, h);
+	g_bytes_unref(p);
+}
+
+static void
+test_full_frame(Fixture *f, gconstpointer data)
+{
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 1920, 1080);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 1920, 1080), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 0, 1920, 1080);
+	/* 8 MB: more than the socket holds, so it drains from the main loop. */
+	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 1920, 1080), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_update(f, 0, 0, 0, 1920, 1080, 0, 0, false);
+	/* A partial rectangle: rows from the middle of the image. */
+	g_assert_cmphex(tg_flush(f->gpu, 1, 100, 200, 33, 17), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_update(f, 0, 100, 200, 33, 17, 100, 200, false);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), ==, 0);
+}
+
+static void
+test_scanout_offset_and_format(Fixture *f, gconstpointer data)
+{
+	/* R8G8B8X8 is converted to x8r8g8b8 for QEMU: R and B swap places. */
+	make_resource(f, 2, VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM, 128, 64);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 2, 64, 32, 64, 32), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 1, 64, 32);
+	/* Half outside the scanout: only the visible part, in scanout coordinates. */
+	g_assert_cmphex(tg_flush(f->gpu, 2, 32, 16, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_update(f, 1, 0, 0, 32, 16, 64, 32, true);
+	/* Not on the scanout at all: nothing is sent. */
+	g_assert_cmphex(tg_flush(f->gpu, 2, 0, 0, 16, 16), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	/* Unref disables the scanout (SCANOUT 0x0). */
+	{
+		struct virtio_gpu_resource_unref u = {
+			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 2,
+		};
+		VdGpuCmd cmd;
+
+		g_assert_cmphex(tg_ctrl(f->gpu, &u, sizeof(u), &cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	}
+	expect_scanout(f, 1, 0, 0);
+}
+
+static void
+test_cursor(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_update_cursor c = {
+		.hdr.type = VIRTIO_GPU_CMD_UPDATE_CURSOR,
+		.pos = { .scanout_id = 1, .x = 10, .y = 20 }, .resource_id = 3, .hot_x = 4,
+		.hot_y = 5,
+	};
+	VdGpuMsgCursorUpdate up;
+	VdGpuMsgCursorPos pos;
+	VdGpuCmd cmd;
+	GBytes *p;
+
+	make_resource(f, 3, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM, 64, 64);
+	vd_gpu_cmd_init(&cmd, &c, sizeof(c));
+	vd_gpu_process_cursor(f->gpu, &cmd);
+	peer_expect(f, VD_GPU_MSG_CURSOR_UPDATE, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up));
+	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
+	g_bytes_unref(p);
+	g_assert_cmpuint(up.pos.scanout_id, ==, 1);
+	g_assert_cmpuint(up.pos.x, ==, 10);
+	g_assert_cmpuint(up.pos.y, ==, 20);
+	g_assert_cmpuint(up.hot_x, ==, 4);
+	g_assert_cmpuint(up.hot_y, ==, 5);
+	g_assert_cmphex(up.data[7 * 64 + 9], ==, pattern(9, 7));
+
+	c.hdr.type = VIRTIO_GPU_CMD_MOVE_CURSOR;
+	c.pos.x = 30;
+	vd_gpu_cmd_init(&cmd, &c, sizeof(c));
+	vd_gpu_process_cursor(f->gpu, &cmd);
+	peer_expect(f, VD_GPU_MSG_CURSOR_POS, &p);
+	memcpy(&pos, g_bytes_get_data(p, NULL), sizeof(pos));
+	g_bytes_unref(p);
+	g_assert_cmpuint(pos.x, ==, 30);
+	g_assert_cmpuint(pos.y, ==, 20);
+
+	c.hdr.type = VIRTIO_GPU_CMD_UPDATE_CURSOR;
+	c.resource_id = 0;
+	vd_gpu_cmd_init(&cmd, &c, sizeof(c));
+	vd_gpu_process_cursor(f->gpu, &cmd);
+	peer_expect(f, VD_GPU_MSG_CURSOR_POS_HIDE, NULL);
+}
+
+static void
+wait_completed(Fixture *f, guint n, int timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
+
+	while (f->completed->len < n && g_get_monotonic_time() < deadline)
+		if (!g_main_context_iteration(NULL, FALSE))
+			g_usleep(1000);
+	g_assert_cmpuint(f->completed->len, ==, n);
+}
+
+static void
+test_display_info_forwarded(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_ctrl_hdr req = {
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .flags = VIRTIO_GPU_FLAG_FENCE,
+		.fence_id = 42,
+	};
+	struct virtio_gpu_resp_display_info qinfo = { 0 };
+	const struct virtio_gpu_resp_display_info *info;
+	const VdGpuCmd *done;
+	VdGpuCmd cmd;
+
+	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
+	g_assert_true(cmd.pending);
+	peer_expect(f, VD_GPU_MSG_GET_DISPLAY_INFO, NULL);
+	qinfo.hdr.type = VIRTIO_GPU_RESP_OK_DISPLAY_INFO;
+	qinfo.hdr.fence_id = 999; /* QEMU's header is not the guest's */
+	qinfo.pmodes[0] = (struct virtio_gpu_display_one){ { 0, 0, 1920, 1080 }, 1, 0 };
+	qinfo.pmodes[1] = (struct virtio_gpu_display_one){ { 0, 0, 800, 600 }, 0, 0 };
+	qinfo.pmodes[2] = (struct virtio_gpu_display_one){ { 0, 0, 640, 480 }, 1, 0 };
+	peer_reply(f, VD_GPU_MSG_GET_DISPLAY_INFO, &qinfo, sizeof(qinfo));
+	wait_completed(f, 1, 2000);
+	done = f->completed->pdata[0];
+	info = (const void *)done->resp;
+	g_assert_cmpuint(done->resp_len, ==, sizeof(*info));
+	g_assert_cmphex(info->hdr.type, ==, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+	g_assert_cmpuint(info->hdr.fence_id, ==, 42);
+	g_assert_cmpuint(info->pmodes[0].r.width, ==, 1920);
+	g_assert_cmpuint(info->pmodes[0].enabled, ==, 1);
+	g_assert_cmpuint(info->pmodes[1].enabled, ==, 0);
+	/* We have two outputs: a third is not offered. */
+	g_assert_cmpuint(info->pmodes[2].enabled, ==, 0);
+	g_assert_cmpuint(info->pmodes[2].r.width, ==, 0);
+	/* Remembered as the outputs' state. */
+	g_assert_cmpuint(f->gpu->outputs[0].width, ==, 1920);
+	g_assert_false(f->gpu->outputs[1].connected);
+}
+
+static void
+test_edid_never_answered(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_cmd_get_edid req = {
+		.hdr.type = VIRTIO_GPU_CMD_GET_EDID, .scanout = 1,
+	};
+	const struct virtio_gpu_resp_edid *edid;
+	struct virtio_gpu_resp_edid qedid = { 0 };
+	VdGpuCmd cmd;
+	gint64 start = g_get_monotonic_time();
+
+	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
+	g_assert_true(cmd.pending);
+	peer_expect(f, VD_GPU_MSG_GET_EDID, NULL);
+	/* The peer says nothing: the timeout answers with our own EDID. */
+	wait_completed(f, 1, 3000);
+	g_assert_cmpint(g_get_monotonic_time() - start, <, 2000000);
+	edid = (const void *)((const VdGpuCmd *)f->completed->pdata[0])->resp;
+	g_assert_cmphex(edid->hdr.type, ==, VIRTIO_GPU_RESP_OK_EDID);
+	g_assert_cmpuint(edid->size, ==, 128);
+	g_assert_cmphex(edid->edid[1], ==, 0xff);
+	/* That scanout is answered locally from now on, at once. */
+	g_assert_cmphex(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, VIRTIO_GPU_RESP_OK_EDID);
+
+	/* Scanout 0 is still forwarded, and QEMU's answer used. */
+	req.scanout = 0;
+	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
+	peer_expect(f, VD_GPU_MSG_GET_EDID, NULL);
+	qedid.hdr.type = VIRTIO_GPU_RESP_OK_EDID;
+	qedid.size = 256;
+	qedid.edid[0] = 0x5a;
+	peer_reply(f, VD_GPU_MSG_GET_EDID, &qedid, sizeof(qedid));
+	wait_completed(f, 2, 2000);
+	edid = (const void *)((const VdGpuCmd *)f->completed->pdata[1])->resp;
+	g_assert_cmpuint(edid->size, ==, 256);
+	g_assert_cmphex(edid->edid[0], ==, 0x5a);
+}
+
+static void
+test_peer_goes_away(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_ctrl_hdr req = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
+	const struct virtio_gpu_resp_display_info *info;
+	VdGpuCmd cmd;
+
+	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
+	close(f->peer);
+	f->peer = -1;
+	/* Answered locally as soon as the socket is found closed. */
+	wait_completed(f, 1, 150);
+	info = (const void *)((const VdGpuCmd *)f->completed->pdata[0])->resp;
+	g_assert_cmphex(info->hdr.type, ==, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+	g_assert_cmpuint(info->pmodes[0].r.width, ==, 1280);
+	g_assert_true(vd_gpu_qemu_is_broken(f->gpu->qemu));
+	/* Everything else goes on without a display. */
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 64), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 64, 64), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==,
+	                VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_log_set_always_fatal(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
+	g_log_set_fatal_mask("vd-gpu", G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
+#define ADD(name, fn) g_test_add(name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+	ADD("/gpu/qemu-socket/full-frame", test_full_frame);
+	ADD("/gpu/qemu-socket/scanout-offset-format", test_scanout_offset_and_format);
+	ADD("/gpu/qemu-socket/cursor", test_cursor);
+	ADD("/gpu/qemu-socket/display-info", test_display_info_forwarded);
+	ADD("/gpu/qemu-socket/edid-never-answered", test_edid_never_answered);
+	ADD("/gpu/qemu-socket/peer-goes-away", test_peer_goes_away);
+	return g_test_run();
+}
