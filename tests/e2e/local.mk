@@ -1,1 +1,20 @@
-# tests/e2e
+# tests/e2e: end-to-end tests that boot a Debian kernel in QEMU 10 (TCG) with our vhost-user
+# devices. lib.sh is the harness; see README.md. VD_SKIP_E2E=1 skips them.
+e2e_tests = \
+	tests/e2e/boot.sh \
+	tests/e2e/gpu-fb.sh
+TESTS += $(e2e_tests)
+EXTRA_DIST += \
+	$(e2e_tests) \
+	tests/e2e/lib.sh \
+	tests/e2e/guest-lib.sh \
+	tests/e2e/build-initramfs.sh \
+	tests/e2e/qmp.py \
+	tests/e2e/ppm-bands.py
+
+# The guest image cache (kernel + initramfs) built under the build tree by lib.sh.
+# Other fragments can hook into clean-local the same way: a prerequisite, no recipe.
+clean-local: clean-local-e2e
+clean-local-e2e:
+	-rm -rf tests/e2e/cache
+.PHONY: clean-local-e2e

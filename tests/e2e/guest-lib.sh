@@ -1,0 +1,76 @@
+# Helpers for guest test scripts (busybox sh). The harness puts this file at /vd-guest.sh
+# next to /test.sh; a test script starts with `. /vd-guest.sh`. Variables are global in sh
+# unless declared local, so every helper declares its own.
+
+# Prints a line the host waits for with vd_wait_serial.
+vd_signal()
+{
+	echo "@@VD-E2E-$1@@"
+}
+
+# Waits up to $2 seconds (default 10) for path $1 to exist.
+vd_wait_for()
+{
+	local n=0
+	while [ ! -e "$1" ]; do
+		n=$((n + 1))
+		[ "$n" -gt $((${2:-10} * 10)) ] && return 1
+		usleep 100000
+	done
+	return 0
+}
+
+# Detaches the framebuffer console so its cursor and text do not land in the picture.
+vd_fb_quiet()
+{
+	local v
+	for v in /sys/class/vtconsole/vtcon*; do
+		grep -q 'frame buffer' "$v/name" 2>/dev/null && echo 0 >"$v/bind"
+	done
+	return 0
+}
+
+# Writes $2 copies of file $1 to stdout, by doubling: a fork per copy is slow under TCG.
+vd_repeat_file()
+{
+	local n=1
+	cp "$1" /tmp/vd-rep.$$
+	while [ "$n" -lt "$2" ]; do
+		cat /tmp/vd-rep.$$ /tmp/vd-rep.$$ >/tmp/vd-rep2.$$
+		mv /tmp/vd-rep2.$$ /tmp/vd-rep.$$
+		n=$((n * 2))
+	done
+	head -c $(($(wc -c <"$1") * $2)) /tmp/vd-rep.$$
+	rm -f /tmp/vd-rep.$$
+}
+
+# Paints /dev/fb0 (XRGB8888) with horizontal bands of the colours given as RRGGBB; with N
+# colours band i covers rows [i*H/N, (i+1)*H/N). ppm-bands.py checks the same layout.
+vd_fb_bands()
+{
+	local fb=/sys/class/graphics/fb0 w h stride n i c r g b pad rows
+	vd_wait_for /dev/fb0 10 || { echo "vd_fb_bands: no /dev/fb0"; return 1; }
+	[ "$(cat $fb/bits_per_pixel)" = 32 ] || { echo "vd_fb_bands: not 32 bpp"; return 1; }
+	w=$(cut -d, -f1 $fb/virtual_size)
+	h=$(cut -d, -f2 $fb/virtual_size)
+	stride=$(cat $fb/stride)
+	n=$#
+	i=0
+	: >/tmp/vd-frame
+	for c in "$@"; do
+		r=${c%????}
+		g=${c#??}
+		g=${g%??}
+		b=${c#????}
+		# Little-endian XRGB8888: blue, green, red, unused.
+		printf "$(printf '\\%03o\\%03o\\%03o\\000' 0x$b 0x$g 0x$r)" >/tmp/vd-px
+		vd_repeat_file /tmp/vd-px "$w" >/tmp/vd-row
+		pad=$((stride - w * 4))
+		[ "$pad" -gt 0 ] && head -c "$pad" /dev/zero >>/tmp/vd-row
+		rows=$(((i + 1) * h / n - i * h / n))
+		vd_repeat_file /tmp/vd-row "$rows" >>/tmp/vd-frame
+		i=$((i + 1))
+	done
+	cat /tmp/vd-frame >/dev/fb0
+	echo "vd_fb_bands: painted ${w}x${h} stride $stride with $n bands"
+}

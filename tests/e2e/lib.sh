@@ -1,0 +1,371 @@
+# Shared harness of the end-to-end tests: boots a Debian kernel with a busybox initramfs in
+# QEMU (TCG) with vhost-user devices served by a back-end daemon, and talks to it through
+# the serial console and QMP. Source it from a bash TAP test:
+#
+#	. "${top_srcdir:-.}/tests/e2e/lib.sh"
+#	vd_e2e_init 1                        # plan; skips the whole script without QEMU 10
+#	vd_backend_start gpu /usr/lib/qemu/vhost-user-gpu   # adds --socket-path=...
+#	vd_guest_start guest.sh $(vd_vhost_user_args gpu vhost-user-gpu-pci)
+#	vd_wait_serial 'PAINTED' 60 && vd_screendump "$VD_WORK/screen.ppm"
+#
+# Environment: VD_QEMU (QEMU binary), VD_E2E_CACHE (where the guest image is cached),
+# VD_E2E_KEEP=1 (keep the work directory), VD_E2E_TIMEOUT (seconds for the whole script,
+# default 300), VD_SKIP_E2E=1 (skip every e2e test).
+# Every wait has a timeout and everything started here is killed on exit, so a hung guest
+# or daemon fails the test instead of hanging `make check`.
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+VD_E2E_DIR=$top_srcdir/tests/e2e
+VD_QEMU=${VD_QEMU:-qemu-system-x86_64}
+VD_E2E_CACHE=${VD_E2E_CACHE:-$top_builddir/tests/e2e/cache}
+
+vd_tap_n=0
+vd_failed=0
+vd_qemu_pid=
+vd_backend_pids=()
+vd_backend_names=()
+vd_watchdog_pid=
+
+# TAP output. Diagnostics go to stdout as comments so they land in the test's .log.
+vd_diag()
+{
+	printf '# %s\n' "$*"
+}
+
+vd_ok()
+{
+	vd_tap_n=$((vd_tap_n + 1))
+	echo "ok $vd_tap_n - $*"
+}
+
+vd_not_ok()
+{
+	vd_tap_n=$((vd_tap_n + 1))
+	vd_failed=1
+	echo "not ok $vd_tap_n - $*"
+}
+
+vd_skip()
+{
+	vd_tap_n=$((vd_tap_n + 1))
+	echo "ok $vd_tap_n # SKIP $*"
+}
+
+# Reports one case: vd_check DESCRIPTION COMMAND...
+vd_check()
+{
+	local desc=$1
+	shift
+	if "$@"; then
+		vd_ok "$desc"
+	else
+		vd_not_ok "$desc"
+	fi
+}
+
+# Skips the whole script. automake's TAP driver counts a plan of 0 with SKIP as skipped;
+# exit 77 would be reported as an error under TAP.
+vd_skip_all()
+{
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Prints QEMU's major version, or nothing.
+vd_qemu_major()
+{
+	"$VD_QEMU" --version 2>/dev/null |
+		sed -n 's/^QEMU emulator version \([0-9][0-9]*\)\..*/\1/p' | head -n 1
+}
+
+# Checks the tools, builds (or reuses) the guest image, prints the plan and arms the
+# cleanup trap and the watchdog. Usage: vd_e2e_init NUMBER-OF-CASES
+vd_e2e_init()
+{
+	local major
+	[ "${VD_SKIP_E2E:-0}" = 1 ] && vd_skip_all "VD_SKIP_E2E=1"
+	major=$(vd_qemu_major)
+	[ -n "$major" ] || vd_skip_all "$VD_QEMU not found"
+	[ "$major" -ge 10 ] || vd_skip_all "QEMU $major is too old: vhost-user devices under TCG \
+need QEMU 10 (Debian: apt-get install -t bookworm-backports qemu-system-x86)"
+	ls /boot/vmlinuz-* >/dev/null 2>&1 || vd_skip_all "no kernel in /boot \
+(apt-get install linux-image-amd64)"
+	command -v busybox >/dev/null || vd_skip_all "no busybox (apt-get install busybox-static)"
+	command -v python3 >/dev/null || vd_skip_all "no python3"
+
+	VD_WORK=$(mktemp -d "${TMPDIR:-/tmp}/vd-e2e.XXXXXX")
+	trap vd_cleanup EXIT
+	trap 'vd_diag "stopped by a signal"; exit 1' INT TERM HUP
+	# A test that loses its way is stopped here even if a wait forgot its own timeout.
+	# Its output must not go to the TAP pipe: the driver waits for every writer to close it.
+	(
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep "${VD_E2E_TIMEOUT:-300}" &
+		s=$!
+		wait "$s"
+		echo "script timed out after ${VD_E2E_TIMEOUT:-300} s"
+		kill -TERM $$
+	) >"$VD_WORK/watchdog.log" 2>&1 &
+	vd_watchdog_pid=$!
+
+	mkdir -p "$VD_E2E_CACHE"
+	# Tests run in parallel under make -j: one builds the image, the others wait.
+	if ! flock -w 120 "$VD_E2E_CACHE/.lock" \
+		bash "$VD_E2E_DIR/build-initramfs.sh" "$VD_E2E_CACHE/guest" >"$VD_WORK/initramfs.log" 2>&1
+	then
+		echo "1..$1"
+		vd_diag "building the guest image failed:"
+		sed 's/^/#   /' "$VD_WORK/initramfs.log"
+		exit 1
+	fi
+	echo "1..$1"
+}
+
+# Kills what vd_* started, prints the logs of a failed run and removes the work directory.
+vd_cleanup()
+{
+	local rc=$? i
+	vd_guest_kill
+	for i in "${!vd_backend_pids[@]}"; do
+		vd_kill_pid "${vd_backend_pids[$i]}"
+	done
+	if [ -n "$vd_watchdog_pid" ]; then
+		kill "$vd_watchdog_pid" 2>/dev/null
+		wait "$vd_watchdog_pid" 2>/dev/null
+	fi
+	if [ "$rc" -ne 0 ] || [ "$vd_failed" -ne 0 ]; then
+		for f in "$VD_WORK"/*.log; do
+			[ -s "$f" ] || continue
+			vd_diag "---- $(basename "$f") (last 40 lines) ----"
+			tail -n 40 "$f" | tr -d '\r' | sed 's/^/#   /'
+		done
+	fi
+	if [ "${VD_E2E_KEEP:-0}" = 1 ]; then
+		vd_diag "work directory kept: $VD_WORK"
+	else
+		rm -rf "$VD_WORK"
+	fi
+	# A failed case must fail the script even when the last command succeeded.
+	[ "$vd_failed" -eq 0 ] || exit 1
+	exit "$rc"
+}
+
+# Sends SIGTERM, waits up to 5 s, then SIGKILL.
+vd_kill_pid()
+{
+	local pid=$1 n=0
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	while kill -0 "$pid" 2>/dev/null && [ "$n" -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# Socket path of the back-end called NAME.
+vd_sock()
+{
+	echo "$VD_WORK/$1.sock"
+}
+
+# Starts a back-end daemon listening on $(vd_sock NAME) and waits for its socket.
+# Usage: vd_backend_start NAME COMMAND [ARGS...]; --socket-path=... is appended.
+# Its output goes to $VD_WORK/NAME.log.
+vd_backend_start()
+{
+	local name=$1 sock n=0
+	shift
+	sock=$(vd_sock "$name")
+	rm -f "$sock"
+	"$@" --socket-path="$sock" >"$VD_WORK/$name.log" 2>&1 &
+	vd_backend_pids+=($!)
+	vd_backend_names+=("$name")
+	while [ ! -S "$sock" ]; do
+		if ! kill -0 "${vd_backend_pids[-1]}" 2>/dev/null; then
+			vd_diag "back-end $name exited before listening: $*"
+			return 1
+		fi
+		if [ "$n" -ge 100 ]; then
+			vd_diag "back-end $name did not create $sock within 10 s"
+			return 1
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 0
+}
+
+# Stops the back-end called NAME. Prints its exit status (143 = killed by SIGTERM).
+vd_backend_stop()
+{
+	local i
+	for i in "${!vd_backend_names[@]}"; do
+		[ "${vd_backend_names[$i]}" = "$1" ] || continue
+		vd_kill_pid "${vd_backend_pids[$i]}"
+		unset 'vd_backend_pids[i]' 'vd_backend_names[i]'
+	done
+}
+
+# QEMU arguments that plug back-end NAME in as DEVICE (vhost-user-gpu-pci,
+# vhost-user-input-pci); extra device properties may follow. Paths hold no spaces
+# (mktemp under $TMPDIR), so the words can be used unquoted.
+vd_vhost_user_args()
+{
+	local name=$1 device=$2 props=
+	shift 2
+	for p in "$@"; do
+		props="$props,$p"
+	done
+	echo "-chardev socket,id=$name,path=$(vd_sock "$name") -device $device,chardev=$name$props"
+}
+
+# Boots the guest in the background. Usage: vd_guest_start GUEST-SCRIPT [QEMU-ARGS...]
+# GUEST-SCRIPT runs as /test.sh (busybox sh) with guest-lib.sh at /vd-guest.sh; serial
+# output goes to $VD_WORK/serial.log, QEMU's own messages to $VD_WORK/qemu.log.
+vd_guest_start()
+{
+	local script=$1 root=$VD_WORK/guest-root
+	shift
+	mkdir -p "$root"
+	cp "$script" "$root/test.sh"
+	cp "$VD_E2E_DIR/guest-lib.sh" "$root/vd-guest.sh"
+	(cd "$root" && printf '%s\n' test.sh vd-guest.sh | cpio --quiet -o -H newc --owner 0:0) |
+		gzip -1 >"$VD_WORK/test.cpio.gz"
+	cat "$VD_E2E_CACHE/guest/initramfs.cpio.gz" "$VD_WORK/test.cpio.gz" >"$VD_WORK/initrd.gz"
+	rm -f "$VD_WORK/serial.log" "$VD_WORK/qmp.sock"
+	: >"$VD_WORK/serial.log"
+	vd_guest_t0=$EPOCHREALTIME
+	"$VD_QEMU" -nodefaults -no-reboot -no-user-config \
+		-machine q35,memory-backend=mem \
+		-object memory-backend-memfd,id=mem,size=512M,share=on \
+		-accel tcg -m 512M -smp 1 -display none \
+		-serial file:"$VD_WORK/serial.log" \
+		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
+		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd.gz" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
+		"$@" >"$VD_WORK/qemu.log" 2>&1 &
+	vd_qemu_pid=$!
+}
+
+# Kills the guest if it is still running.
+vd_guest_kill()
+{
+	[ -n "$vd_qemu_pid" ] || return 0
+	vd_kill_pid "$vd_qemu_pid"
+	vd_qemu_pid=
+}
+
+# Waits up to TIMEOUT seconds (default 120) for an extended regex on the serial console.
+# Fails early if QEMU exits. Usage: vd_wait_serial REGEX [TIMEOUT]
+vd_wait_serial()
+{
+	local re=$1 limit=$((${2:-120} * 10)) n=0
+	while ! tr -d '\r' <"$VD_WORK/serial.log" | grep -Eq -- "$re"; do
+		if [ -z "$vd_qemu_pid" ] || ! kill -0 "$vd_qemu_pid" 2>/dev/null; then
+			# One last look: the line may have come just before QEMU exited.
+			tr -d '\r' <"$VD_WORK/serial.log" | grep -Eq -- "$re" && return 0
+			vd_diag "QEMU exited before the console showed /$re/"
+			return 1
+		fi
+		if [ "$n" -ge "$limit" ]; then
+			vd_diag "console did not show /$re/ within ${2:-120} s"
+			return 1
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# Waits up to TIMEOUT seconds (default 120) for the guest to power off, killing it on a
+# timeout. Prints the boot-to-exit time as a TAP comment.
+vd_guest_wait()
+{
+	local limit=$((${1:-120} * 10)) n=0 rc
+	while kill -0 "$vd_qemu_pid" 2>/dev/null; do
+		if [ "$n" -ge "$limit" ]; then
+			vd_diag "guest did not power off within ${1:-120} s"
+			vd_guest_kill
+			return 1
+		fi
+		sleep 0.1
+		n=$((n + 1))
+	done
+	wait "$vd_qemu_pid"
+	rc=$?
+	vd_qemu_pid=
+	vd_diag "guest ran for $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $vd_guest_t0 }") s"
+	if [ "$rc" -ne 0 ]; then
+		vd_diag "QEMU exited with status $rc"
+		return 1
+	fi
+}
+
+# Prints what the guest's /test.sh wrote, between the markers of /init.
+vd_guest_output()
+{
+	tr -d '\r' <"$VD_WORK/serial.log" |
+		sed -n '/^@@VD-E2E-BEGIN@@$/,/^@@VD-E2E-END rc=[0-9]*@@$/p' | sed '1d;$d'
+}
+
+# Prints /test.sh's exit status, or nothing if it did not finish.
+vd_guest_rc()
+{
+	tr -d '\r' <"$VD_WORK/serial.log" | sed -n 's/^@@VD-E2E-END rc=\([0-9]*\)@@$/\1/p'
+}
+
+# Sends one QMP command; prints its result as JSON. Usage: vd_qmp COMMAND [JSON-ARGS]
+vd_qmp()
+{
+	timeout 40 python3 "$VD_E2E_DIR/qmp.py" "$VD_WORK/qmp.sock" "$@"
+}
+
+# Writes the guest's display as PPM. Usage: vd_screendump FILE
+vd_screendump()
+{
+	rm -f "$1"
+	vd_qmp screendump "{\"filename\": \"$1\", \"format\": \"ppm\"}" >/dev/null && [ -s "$1" ]
+}
+
+# The GPU check, shared by every GPU back-end: boots a guest with vhost-user-gpu-pci
+# served by COMMAND (given --socket-path=... too), lets it paint colour bands on /dev/fb0
+# and compares QEMU's screendump with them pixel for pixel, retrying for up to 20 s while
+# the picture travels from guest to host. Usage: vd_gpu_fb_check COMMAND [ARGS...]
+vd_gpu_fb_check()
+{
+	local guest=$VD_WORK/gpu-fb-guest.sh bands="ff0000 00ff00 0000ff ffffff" n=0 ok=1
+	vd_backend_start gpu "$@" || return 1
+	cat >"$guest" <<GUEST
+. /vd-guest.sh
+vd_fb_quiet
+vd_fb_bands $bands || exit 1
+vd_signal PAINTED
+# The host takes its screendump now, then quits QEMU.
+sleep 100
+GUEST
+	# shellcheck disable=SC2046 # the words are meant to split
+	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
+	if vd_wait_serial '^@@VD-E2E-PAINTED@@$' 120; then
+		while :; do
+			if vd_screendump "$VD_WORK/screen.ppm" &&
+				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" 1280x800 $bands \
+					>"$VD_WORK/compare.log" 2>&1; then
+				ok=0
+				break
+			fi
+			[ "$n" -ge 20 ] && break
+			sleep 1
+			n=$((n + 1))
+		done
+		[ "$ok" -eq 0 ] || sed 's/^/# /' "$VD_WORK/compare.log"
+	fi
+	vd_guest_output | sed 's/^/# guest: /'
+	vd_qmp quit >/dev/null 2>&1
+	vd_guest_wait 20 >/dev/null
+	vd_guest_kill
+	vd_backend_stop gpu
+	return "$ok"
+}
