@@ -251,6 +251,12 @@ vd_guest_start()
 	vd_qemu_pid=$!
 }
 
+# Seconds since vd_guest_start, with one decimal.
+vd_guest_elapsed()
+{
+	awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $vd_guest_t0 }"
+}
+
 # Kills the guest if it is still running.
 vd_guest_kill()
 {
@@ -297,7 +303,7 @@ vd_guest_wait()
 	wait "$vd_qemu_pid"
 	rc=$?
 	vd_qemu_pid=
-	vd_diag "guest ran for $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $vd_guest_t0 }") s"
+	vd_diag "guest ran for $(vd_guest_elapsed) s"
 	if [ "$rc" -ne 0 ]; then
 		vd_diag "QEMU exited with status $rc"
 		return 1
@@ -349,11 +355,13 @@ GUEST
 	# shellcheck disable=SC2046 # the words are meant to split
 	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
 	if vd_wait_serial '^@@VD-E2E-PAINTED@@$' 120; then
+		vd_diag "guest painted $(vd_guest_elapsed) s after QEMU started"
 		while :; do
 			if vd_screendump "$VD_WORK/screen.ppm" &&
 				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" 1280x800 $bands \
 					>"$VD_WORK/compare.log" 2>&1; then
 				ok=0
+				vd_diag "screendump matched after $n retries"
 				break
 			fi
 			[ "$n" -ge 20 ] && break
