@@ -7,10 +7,10 @@
 # appending a second cpio archive (the kernel unpacks concatenated archives in order), so
 # one base image serves every test. The result is cached per kernel version and per
 # version of this script; set VD_E2E_KVER to pick a kernel other than the newest one.
+# OUTDIR/kver names the kernel version the image was built for.
 set -euo pipefail
 
 outdir=${1:?usage: build-initramfs.sh OUTDIR}
-here=$(cd "$(dirname "$0")" && pwd)
 
 # Modules the guest loads, in order. Their dependencies are resolved below.
 modules="virtio_pci virtio_input evdev virtio_gpu"
@@ -45,7 +45,7 @@ export PATH="$PATH:/sbin:/usr/sbin"
 
 stamp="$kver $(sha256sum "$0" | cut -c1-16)"
 if [ -f "$outdir/stamp" ] && [ "$(cat "$outdir/stamp")" = "$stamp" ] &&
-	[ -f "$outdir/vmlinuz" ] && [ -f "$outdir/initramfs.cpio.gz" ]; then
+	[ -f "$outdir/vmlinuz" ] && [ -f "$outdir/initramfs.cpio.gz" ] && [ -f "$outdir/kver" ]; then
 	exit 0
 fi
 
@@ -126,5 +126,6 @@ chmod 755 "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner 0:0) |
 	gzip -1 >"$work/initramfs.cpio.gz"
 cp "$kernel" "$work/vmlinuz"
-mv "$work/initramfs.cpio.gz" "$work/vmlinuz" "$outdir/"
+echo "$kver" >"$work/kver"
+mv "$work/initramfs.cpio.gz" "$work/vmlinuz" "$work/kver" "$outdir/"
 echo "$stamp" >"$outdir/stamp"

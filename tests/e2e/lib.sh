@@ -80,7 +80,8 @@ vd_qemu_major()
 }
 
 # Checks the tools, builds (or reuses) the guest image, prints the plan and arms the
-# cleanup trap and the watchdog. Usage: vd_e2e_init NUMBER-OF-CASES
+# cleanup trap and the watchdog; sets VD_WORK (a fresh directory for this run) and
+# VD_GUEST_KVER (the guest's kernel version). Usage: vd_e2e_init NUMBER-OF-CASES
 vd_e2e_init()
 {
 	local major
@@ -119,6 +120,7 @@ need QEMU 10 (Debian: apt-get install -t bookworm-backports qemu-system-x86)"
 		sed 's/^/#   /' "$VD_WORK/initramfs.log"
 		exit 1
 	fi
+	VD_GUEST_KVER=$(cat "$VD_E2E_CACHE/guest/kver")
 	echo "1..$1"
 }
 
@@ -342,12 +344,13 @@ vd_screendump()
 # the picture travels from guest to host. Usage: vd_gpu_fb_check COMMAND [ARGS...]
 vd_gpu_fb_check()
 {
-	local guest=$VD_WORK/gpu-fb-guest.sh bands="ff0000 00ff00 0000ff ffffff" n=0 ok=1
+	local guest=$VD_WORK/gpu-fb-guest.sh n=0 ok=1
+	local bands=(ff0000 00ff00 0000ff ffffff)
 	vd_backend_start gpu "$@" || return 1
 	cat >"$guest" <<GUEST
 . /vd-guest.sh
 vd_fb_quiet
-vd_fb_bands $bands || exit 1
+vd_fb_bands ${bands[*]} || exit 1
 vd_signal PAINTED
 # The host takes its screendump now, then quits QEMU.
 sleep 100
@@ -358,7 +361,7 @@ GUEST
 		vd_diag "guest painted $(vd_guest_elapsed) s after QEMU started"
 		while :; do
 			if vd_screendump "$VD_WORK/screen.ppm" &&
-				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" 1280x800 $bands \
+				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" 1280x800 "${bands[@]}" \
 					>"$VD_WORK/compare.log" 2>&1; then
 				ok=0
 				vd_diag "screendump matched after $n retries"
