@@ -312,11 +312,11 @@ vd_guest_wait()
 	fi
 }
 
-# Prints what the guest's /test.sh wrote, between the markers of /init.
+# Prints what the guest's /test.sh wrote so far, between the markers of /init.
 vd_guest_output()
 {
 	tr -d '\r' <"$VD_WORK/serial.log" |
-		sed -n '/^@@VD-E2E-BEGIN@@$/,/^@@VD-E2E-END rc=[0-9]*@@$/p' | sed '1d;$d'
+		awk '/^@@VD-E2E-END rc=[0-9]*@@$/ { on = 0 } on { print } /^@@VD-E2E-BEGIN@@$/ { on = 1 }'
 }
 
 # Prints /test.sh's exit status, or nothing if it did not finish.
@@ -344,7 +344,7 @@ vd_screendump()
 # the picture travels from guest to host. Usage: vd_gpu_fb_check COMMAND [ARGS...]
 vd_gpu_fb_check()
 {
-	local guest=$VD_WORK/gpu-fb-guest.sh n=0 ok=1
+	local guest=$VD_WORK/gpu-fb-guest.sh n=0 ok=1 size
 	local bands=(ff0000 00ff00 0000ff ffffff)
 	vd_backend_start gpu "$@" || return 1
 	cat >"$guest" <<GUEST
@@ -359,9 +359,11 @@ GUEST
 	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
 	if vd_wait_serial '^@@VD-E2E-PAINTED@@$' 120; then
 		vd_diag "guest painted $(vd_guest_elapsed) s after QEMU started"
+		# The host must show the framebuffer at the size the guest's driver chose.
+		size=$(vd_guest_output | sed -n 's/^vd_fb_bands: painted \([0-9]*x[0-9]*\) .*/\1/p')
 		while :; do
 			if vd_screendump "$VD_WORK/screen.ppm" &&
-				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" 1280x800 "${bands[@]}" \
+				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" "$size" "${bands[@]}" \
 					>"$VD_WORK/compare.log" 2>&1; then
 				ok=0
 				vd_diag "screendump matched after $n retries"

@@ -41,7 +41,11 @@ def main():
         print(__doc__.strip(), file=sys.stderr)
         return 2
     path, size, colours = sys.argv[1], sys.argv[2], sys.argv[3:]
-    want_w, want_h = (int(v) for v in size.split("x"))
+    try:
+        want_w, want_h = (int(v) for v in size.split("x"))
+    except ValueError:
+        print(f"ppm-bands: bad size {size!r}, expected WIDTHxHEIGHT")
+        return 2
     try:
         width, height, pixels = read_ppm(path)
     except (OSError, ValueError, IndexError) as e:
