@@ -5,7 +5,8 @@ INPUT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DINPUT_TEST_DATA=\"$(abs_top_srcdir)/tests
 input_unit_tests = \
 	tests/input/test-config \
 	tests/input/test-event-queue \
-	tests/input/test-desc
+	tests/input/test-desc \
+	tests/input/test-control
 check_PROGRAMS += $(input_unit_tests)
 TESTS += $(input_unit_tests)
 
@@ -18,5 +19,16 @@ tests_input_test_event_queue_LDADD = $(INPUT_TEST_LDADD)
 tests_input_test_desc_SOURCES = tests/input/test-desc.c
 tests_input_test_desc_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
 tests_input_test_desc_LDADD = $(INPUT_TEST_LDADD)
+tests_input_test_control_SOURCES = tests/input/test-control.c
+tests_input_test_control_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
+tests_input_test_control_LDADD = $(INPUT_TEST_LDADD)
 
 EXTRA_DIST += tests/data/input
+
+# The daemon through the test front-end (libvfe) and its D-Bus control socket.
+check_PROGRAMS += tests/input/test-integration
+TESTS += tests/input/test-integration
+tests_input_test_integration_SOURCES = tests/input/test-integration.c
+tests_input_test_integration_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_input_test_integration_LDADD = $(VFE_LIBS)
+EXTRA_tests_input_test_integration_DEPENDENCIES = src/vhost-desktop-input
