@@ -74,3 +74,30 @@ vd_fb_bands()
 	cat /tmp/vd-frame >/dev/fb0
 	echo "vd_fb_bands: painted ${w}x${h} stride $stride with $n bands"
 }
+
+# Prints the /dev/input/eventN node of the input device whose name is $1, waiting up to
+# $2 seconds (default 10) for it to appear.
+vd_input_find()
+{
+	local n=0 e
+	while :; do
+		for e in /sys/class/input/event*; do
+			[ "$(cat "$e/device/name" 2>/dev/null)" = "$1" ] || continue
+			echo "/dev/input/${e##*/}"
+			return 0
+		done
+		n=$((n + 1))
+		[ "$n" -gt $((${2:-10} * 10)) ] && return 1
+		usleep 100000
+	done
+}
+
+# Reads $2 events from evdev node $1 within $3 seconds (default 10) and prints one
+# "type code value" line per event (decimal, value signed). struct input_event is 24 bytes
+# on x86_64: a 16-byte timestamp, u16 type, u16 code, s32 value.
+vd_input_read()
+{
+	timeout "${3:-10}" dd if="$1" bs=24 count="$2" 2>/dev/null |
+		od -An -v -w24 -t u2 |
+		awk '{ v = $11 + $12 * 65536; if (v >= 2147483648) v -= 4294967296; print $9, $10, v }'
+}
