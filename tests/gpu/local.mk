@@ -16,7 +16,7 @@ tests_gpu_test_commands_SOURCES = tests/gpu/test-commands.c tests/gpu/gpu-test.h
 tests_gpu_test_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_test_commands_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_commands_LDADD = $(GPU_TEST_LDADD)
-tests_gpu_test_png_SOURCES = tests/gpu/test-png.c
+tests_gpu_test_png_SOURCES = tests/gpu/test-png.c tests/gpu/png-decode.h
 tests_gpu_test_png_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_test_png_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_png_LDADD = $(GPU_TEST_LDADD)
@@ -24,3 +24,14 @@ tests_gpu_test_qemu_socket_SOURCES = tests/gpu/test-qemu-socket.c tests/gpu/gpu-
 tests_gpu_test_qemu_socket_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_test_qemu_socket_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_qemu_socket_LDADD = $(GPU_TEST_LDADD)
+
+# Integration: the daemon as a child process, driven by the test front-end.
+check_PROGRAMS += tests/gpu/test-integration
+TESTS += tests/gpu/test-integration
+tests_gpu_test_integration_SOURCES = tests/gpu/test-integration.c tests/gpu/png-decode.h
+tests_gpu_test_integration_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -I$(top_srcdir)/tests/frontend \
+	-DGPU_DAEMON=\"$(abs_top_builddir)/src/vhost-desktop-gpu\"
+tests_gpu_test_integration_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_integration_LDADD = $(VFE_LIBS) src/gpu/libvdgpu.a src/vhost/libvhost.a \
+	$(GLIB_LIBS) $(PIXMAN_LIBS)
+tests_gpu_test_integration_DEPENDENCIES = tests/frontend/libvfe.a src/vhost-desktop-gpu
