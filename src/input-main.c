@@ -15,6 +15,7 @@
 #include "daemon/daemon.h"
 #include "input/dbus.h"
 #include "input/device.h"
+#include "input/source-evdev.h"
 #include "input/virtual.h"
 
 typedef struct InputOptions {
@@ -26,7 +27,55 @@ typedef struct InputOptions {
 	gboolean dbus_session;
 	char *dbus_name;
 	int queue_cap;
+	char *evdev;
+	gboolean no_grab;
 } InputOptions;
+
+typedef struct InputDaemon {
+	InputDevice *dev;
+	InputDbus *dbus;
+	InputEvdev *evdev;
+} InputDaemon;
+
+static void
+emit_to_device(uint16_t type, uint16_t code, int32_t value, void *user_data)
+{
+	InputDaemon *d = user_data;
+
+	input_device_emit(d->dev, type, code, value);
+}
+
+static void
+evdev_desc_changed(InputDesc *desc, void *user_data)
+{
+	InputDaemon *d = user_data;
+
+	input_device_set_desc(d->dev, desc);
+	input_dbus_device_changed(d->dbus);
+}
+
+static void
+evdev_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
+{
+	input_evdev_write_status(user_data, type, code, value);
+}
+
+static gboolean
+evdev_is_grabbed(void *opaque)
+{
+	return input_evdev_is_grabbed(opaque);
+}
+
+static gboolean
+evdev_set_grab(void *opaque, gboolean grab, GError **error)
+{
+	return input_evdev_set_grab(opaque, grab, error);
+}
+
+static const InputGrabOps evdev_grab_ops = {
+	.is_grabbed = evdev_is_grabbed,
+	.set_grab = evdev_set_grab,
+};
 
 static gboolean
 parse_range(const char *opt, const char *s, int32_t *min, int32_t *max, GError **error)
@@ -56,11 +105,25 @@ make_desc(const InputOptions *o, GError **error)
 	InputDesc *desc;
 	unsigned int kinds = !!o->keyboard + !!o->mouse + !!o->tablet + !!o->multitouch;
 
+	if (o->evdev) {
+		if (kinds || o->abs_x || o->abs_y || o->slots) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+			            _("--evdev mirrors the host device: it takes no --keyboard, "
+			              "--mouse, --tablet, --multitouch, --abs-x, --abs-y or --slots"));
+			return NULL;
+		}
+		return NULL; /* described by input_evdev_open() */
+	}
+	if (o->no_grab) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            _("--no-grab goes with --evdev"));
+		return NULL;
+	}
 	if (kinds != 1) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
 		            kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
-		                  : _("which device? Give one of --keyboard, --mouse, --tablet, "
-		                      "--multitouch"));
+		                  : _("which device? Give one of --keyboard, --mouse, --tablet, --evdev=PATH "
+		                      "or --multitouch"));
 		return NULL;
 	}
 	input_virtual_options_init(&vopts);
@@ -119,6 +182,10 @@ main(int argc, char **argv)
 		  N_("Also serve it on the session bus as org.vhostdesktop.Input"), NULL },
 		{ "dbus-name", 0, 0, G_OPTION_ARG_STRING, &o.dbus_name,
 		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input)"), N_("NAME") },
+		{ "evdev", 0, 0, G_OPTION_ARG_FILENAME, &o.evdev,
+		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
+		{ "no-grab", 0, 0, G_OPTION_ARG_NONE, &o.no_grab,
+		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
 		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o.queue_cap,
 		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
 		G_OPTION_ENTRY_NULL
@@ -127,6 +194,8 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(InputDevice) dev = NULL;
 	g_autoptr(InputDbus) dbus = NULL;
+	g_autoptr(InputEvdev) evdev = NULL;
+	InputDaemon d = { 0 };
 	GOptionGroup *group;
 	InputDesc *desc;
 	int status;
@@ -151,12 +220,32 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	desc = make_desc(&o, &error);
+	if (!desc && !error && o.evdev) {
+		evdev = input_evdev_open(o.evdev, !o.no_grab, &error);
+		if (evdev) {
+			desc = input_desc_copy(input_evdev_get_desc(evdev));
+			if (o.name)
+				input_desc_set_name(desc, o.name);
+			if (o.serial)
+				input_desc_set_serial(desc, o.serial);
+		}
+	}
 	if (!desc) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return EXIT_FAILURE;
 	}
 	dev = input_device_new(desc, (unsigned int)o.queue_cap);
 	dbus = input_dbus_new(dev);
+	d.dev = dev;
+	d.dbus = dbus;
+	d.evdev = evdev;
+	if (evdev) {
+		input_evdev_set_emit(evdev, emit_to_device, &d);
+		input_evdev_set_desc_changed(evdev, evdev_desc_changed, &d);
+		input_device_add_status_handler(dev, evdev_status, evdev);
+		input_dbus_set_grab_ops(dbus, &evdev_grab_ops, evdev);
+		input_evdev_start(evdev);
+	}
 	if (o.control && !input_dbus_listen(dbus, o.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return EXIT_FAILURE;
@@ -166,6 +255,7 @@ main(int argc, char **argv)
 
 	status = daemon_run(input_device_get_vhost(dev), &dopts);
 
+	g_clear_pointer(&evdev, input_evdev_free);
 	g_clear_pointer(&dbus, input_dbus_free);
 	daemon_options_clear(&dopts);
 	g_free(o.abs_x);
@@ -174,5 +264,6 @@ main(int argc, char **argv)
 	g_free(o.serial);
 	g_free(o.control);
 	g_free(o.dbus_name);
+	g_free(o.evdev);
 	return status;
 }

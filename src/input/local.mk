@@ -14,7 +14,9 @@ src_input_libvdinput_a_SOURCES = \
 	src/input/control.h \
 	src/input/control.c \
 	src/input/dbus.h \
-	src/input/dbus.c
+	src/input/dbus.c \
+	src/input/source-evdev.h \
+	src/input/source-evdev.c
 nodist_src_input_libvdinput_a_SOURCES = src/input/dbus-xml.h
 src_input_libvdinput_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_input_libvdinput_a_CFLAGS = $(AM_CFLAGS) $(LIBINPUT_CFLAGS) $(UDEV_CFLAGS)

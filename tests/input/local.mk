@@ -6,7 +6,8 @@ input_unit_tests = \
 	tests/input/test-config \
 	tests/input/test-event-queue \
 	tests/input/test-desc \
-	tests/input/test-control
+	tests/input/test-control \
+	tests/input/test-evdev
 check_PROGRAMS += $(input_unit_tests)
 TESTS += $(input_unit_tests)
 
@@ -22,6 +23,9 @@ tests_input_test_desc_LDADD = $(INPUT_TEST_LDADD)
 tests_input_test_control_SOURCES = tests/input/test-control.c
 tests_input_test_control_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
 tests_input_test_control_LDADD = $(INPUT_TEST_LDADD)
+tests_input_test_evdev_SOURCES = tests/input/test-evdev.c
+tests_input_test_evdev_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
+tests_input_test_evdev_LDADD = $(INPUT_TEST_LDADD)
 
 EXTRA_DIST += tests/data/input
 
