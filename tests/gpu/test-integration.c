@@ -37,6 +37,7 @@ fixture_start(Fixture *f, const char *const *extra)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autofree char *ctl_arg = NULL;
+	g_autofree char *address = NULL;
 
 	f->dir = g_dir_make_tmp("vd-gpu-it-XXXXXX", &error);
 	g_assert_no_error(error);
@@ -60,9 +61,9 @@ fixture_start(Fixture *f, const char *const *extra)
 	f->resp_gpa = vfe_alloc(f->fe, 4 * 4096, 4096);
 	g_assert_cmpuint(f->req_gpa, !=, 0);
 
+	address = g_strdup_printf("unix:path=%s", f->control);
 	f->bus = g_dbus_connection_new_for_address_sync(
-		g_strdup_printf("unix:path=%s", f->control) /* leaked once per test */,
-		G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+		address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
 	g_assert_no_error(error);
 }
 
