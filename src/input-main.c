@@ -16,6 +16,7 @@
 #include "input/dbus.h"
 #include "input/device.h"
 #include "input/source-evdev.h"
+#include "input/source-libinput.h"
 #include "input/virtual.h"
 
 typedef struct InputOptions {
@@ -29,12 +30,15 @@ typedef struct InputOptions {
 	int queue_cap;
 	char *evdev;
 	gboolean no_grab;
+	char *seat;
+	char *hotkey;
 } InputOptions;
 
 typedef struct InputDaemon {
 	InputDevice *dev;
 	InputDbus *dbus;
 	InputEvdev *evdev;
+	InputSeat *seat;
 } InputDaemon;
 
 static void
@@ -72,6 +76,29 @@ evdev_set_grab(void *opaque, gboolean grab, GError **error)
 	return input_evdev_set_grab(opaque, grab, error);
 }
 
+static void
+seat_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
+{
+	input_seat_write_status(user_data, type, code, value);
+}
+
+static gboolean
+seat_is_grabbed(void *opaque)
+{
+	return input_seat_is_grabbed(opaque);
+}
+
+static gboolean
+seat_set_grab(void *opaque, gboolean grab, GError **error)
+{
+	return input_seat_set_grab(opaque, grab, error);
+}
+
+static const InputGrabOps seat_grab_ops = {
+	.is_grabbed = seat_is_grabbed,
+	.set_grab = seat_set_grab,
+};
+
 static const InputGrabOps evdev_grab_ops = {
 	.is_grabbed = evdev_is_grabbed,
 	.set_grab = evdev_set_grab,
@@ -106,6 +133,11 @@ make_desc(const InputOptions *o, GError **error)
 	unsigned int kinds = !!o->keyboard + !!o->mouse + !!o->tablet + !!o->multitouch;
 
 	if (o->evdev) {
+		if (o->seat) {
+			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+			            _("give --evdev or --seat, not both"));
+			return NULL;
+		}
 		if (kinds || o->abs_x || o->abs_y || o->slots) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
 			            _("--evdev mirrors the host device: it takes no --keyboard, "
@@ -119,6 +151,13 @@ make_desc(const InputOptions *o, GError **error)
 		            _("--no-grab goes with --evdev"));
 		return NULL;
 	}
+	if (o->hotkey && !o->seat) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            _("--grab-hotkey goes with --seat"));
+		return NULL;
+	}
+	if (o->seat && kinds == 0)
+		kinds = 1;  /* a keyboard with a pointer, below */
 	if (kinds != 1) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
 		            kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
@@ -138,10 +177,11 @@ make_desc(const InputOptions *o, GError **error)
 		}
 		vopts.slots = (unsigned int)o->slots;
 	}
-	kind = o->keyboard ? INPUT_VIRTUAL_KEYBOARD
-	       : o->mouse  ? INPUT_VIRTUAL_MOUSE
-	       : o->tablet ? INPUT_VIRTUAL_TABLET
-	                   : INPUT_VIRTUAL_MULTITOUCH;
+	kind = o->keyboard     ? INPUT_VIRTUAL_KEYBOARD
+	       : o->mouse      ? INPUT_VIRTUAL_MOUSE
+	       : o->tablet     ? INPUT_VIRTUAL_TABLET
+	       : o->multitouch ? INPUT_VIRTUAL_MULTITOUCH
+	                       : INPUT_VIRTUAL_KEYBOARD_MOUSE;
 	desc = input_virtual_new(kind, &vopts);
 	if (o->name)
 		input_desc_set_name(desc, o->name);
@@ -186,6 +226,12 @@ main(int argc, char **argv)
 		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
 		{ "no-grab", 0, 0, G_OPTION_ARG_NONE, &o.no_grab,
 		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
+		{ "seat", 0, 0, G_OPTION_ARG_STRING, &o.seat,
+		  N_("Feed the device from the host devices of this libinput seat (e.g. seat0); "
+		     "without a device option it is a keyboard with a pointer"), N_("SEAT") },
+		{ "grab-hotkey", 0, 0, G_OPTION_ARG_STRING, &o.hotkey,
+		  N_("With --seat: keys that give the devices to the host and back "
+		     "(default leftctrl+leftalt+g)"), N_("KEYS") },
 		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o.queue_cap,
 		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
 		G_OPTION_ENTRY_NULL
@@ -195,6 +241,7 @@ main(int argc, char **argv)
 	g_autoptr(InputDevice) dev = NULL;
 	g_autoptr(InputDbus) dbus = NULL;
 	g_autoptr(InputEvdev) evdev = NULL;
+	g_autoptr(InputSeat) seat = NULL;
 	InputDaemon d = { 0 };
 	GOptionGroup *group;
 	InputDesc *desc;
@@ -246,6 +293,17 @@ main(int argc, char **argv)
 		input_dbus_set_grab_ops(dbus, &evdev_grab_ops, evdev);
 		input_evdev_start(evdev);
 	}
+	if (o.seat) {
+		seat = input_seat_new(o.seat, o.hotkey, input_device_get_desc(dev), &error);
+		if (!seat) {
+			g_printerr("%s: %s\n", g_get_prgname(), error->message);
+			return EXIT_FAILURE;
+		}
+		d.seat = seat;
+		input_seat_set_emit(seat, emit_to_device, &d);
+		input_device_add_status_handler(dev, seat_status, seat);
+		input_dbus_set_grab_ops(dbus, &seat_grab_ops, seat);
+	}
 	if (o.control && !input_dbus_listen(dbus, o.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return EXIT_FAILURE;
@@ -255,6 +313,7 @@ main(int argc, char **argv)
 
 	status = daemon_run(input_device_get_vhost(dev), &dopts);
 
+	g_clear_pointer(&seat, input_seat_free);
 	g_clear_pointer(&evdev, input_evdev_free);
 	g_clear_pointer(&dbus, input_dbus_free);
 	daemon_options_clear(&dopts);
@@ -265,5 +324,7 @@ main(int argc, char **argv)
 	g_free(o.control);
 	g_free(o.dbus_name);
 	g_free(o.evdev);
+	g_free(o.seat);
+	g_free(o.hotkey);
 	return status;
 }

@@ -16,7 +16,11 @@ src_input_libvdinput_a_SOURCES = \
 	src/input/dbus.h \
 	src/input/dbus.c \
 	src/input/source-evdev.h \
-	src/input/source-evdev.c
+	src/input/source-evdev.c \
+	src/input/libinput-translate.h \
+	src/input/libinput-translate.c \
+	src/input/source-libinput.h \
+	src/input/source-libinput.c
 nodist_src_input_libvdinput_a_SOURCES = src/input/dbus-xml.h
 src_input_libvdinput_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_input_libvdinput_a_CFLAGS = $(AM_CFLAGS) $(LIBINPUT_CFLAGS) $(UDEV_CFLAGS)

@@ -81,6 +81,16 @@ input_virtual_new(InputVirtualKind kind, const InputVirtualOptions *opts)
 		input_desc_set_abs(desc, ABS_Y, opts->y_min, opts->y_max, 0, 0, 0);
 		input_virtual_wheels(desc);
 		break;
+	case INPUT_VIRTUAL_KEYBOARD_MOUSE:
+		/* One device for a whole seat, like a keyboard with a built-in pointer. */
+		input_desc_set_name(desc, "vhost-desktop keyboard and mouse");
+		desc->product = 0x0005;
+		input_virtual_keyboard(desc);
+		input_virtual_buttons(desc);
+		input_desc_set_bit(desc, EV_REL, REL_X);
+		input_desc_set_bit(desc, EV_REL, REL_Y);
+		input_virtual_wheels(desc);
+		break;
 	case INPUT_VIRTUAL_MULTITOUCH:
 		input_desc_set_name(desc, "vhost-desktop multitouch");
 		desc->product = 0x0004;

@@ -9,6 +9,7 @@ typedef enum {
 	INPUT_VIRTUAL_MOUSE,
 	INPUT_VIRTUAL_TABLET,
 	INPUT_VIRTUAL_MULTITOUCH,
+	INPUT_VIRTUAL_KEYBOARD_MOUSE,   /* what --seat serves by default */
 } InputVirtualKind;
 
 typedef struct InputVirtualOptions {

@@ -7,7 +7,8 @@ input_unit_tests = \
 	tests/input/test-event-queue \
 	tests/input/test-desc \
 	tests/input/test-control \
-	tests/input/test-evdev
+	tests/input/test-evdev \
+	tests/input/test-libinput
 check_PROGRAMS += $(input_unit_tests)
 TESTS += $(input_unit_tests)
 
@@ -26,6 +27,9 @@ tests_input_test_control_LDADD = $(INPUT_TEST_LDADD)
 tests_input_test_evdev_SOURCES = tests/input/test-evdev.c
 tests_input_test_evdev_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
 tests_input_test_evdev_LDADD = $(INPUT_TEST_LDADD)
+tests_input_test_libinput_SOURCES = tests/input/test-libinput.c
+tests_input_test_libinput_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
+tests_input_test_libinput_LDADD = $(INPUT_TEST_LDADD) $(LIBINPUT_LIBS) $(UDEV_LIBS)
 
 EXTRA_DIST += tests/data/input
 
