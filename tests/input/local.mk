@@ -40,3 +40,7 @@ tests_input_test_integration_SOURCES = tests/input/test-integration.c
 tests_input_test_integration_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_input_test_integration_LDADD = $(VFE_LIBS)
 EXTRA_tests_input_test_integration_DEPENDENCIES = src/vhost-desktop-input
+
+# End to end in a QEMU 10 guest, on the harness of tests/e2e (lib.sh).
+TESTS += tests/e2e/input.sh
+EXTRA_DIST += tests/e2e/input.sh tests/input/guest-absinfo.c

@@ -1,0 +1,117 @@
+#!/bin/bash
+# vhost-desktop-input in a real guest: QEMU 10's vhost-user-input-pci on our daemon as a
+# tablet with ranges of our own. The guest's /proc/bus/input/devices must show our name,
+# ids and bits, EVIOCGABS the ranges we set, and events injected over D-Bus (--control)
+# must come out of the guest's /dev/input/eventN in order, a 8-event frame included (QEMU
+# gives the event queue 4 buffers). $VD_INPUT_BACKEND overrides the daemon's command line.
+set -uo pipefail
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+vd_e2e_init 6
+
+daemon=${VD_INPUT_BACKEND:-$top_builddir/src/vhost-desktop-input}
+read -r -a daemon_argv <<<"$daemon"
+ctl=$VD_WORK/input-control
+name="vhost-desktop tablet"
+
+# The guest has no evtest: a freestanding helper prints EVIOCGABS for every axis.
+absinfo=$VD_WORK/absinfo
+if ! "${CC:-cc}" -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -O2 \
+	-e vd_start -o "$absinfo" "$top_srcdir/tests/input/guest-absinfo.c" >"$VD_WORK/cc.log" 2>&1
+then
+	absinfo=
+fi
+
+guest=$VD_WORK/input-guest.sh
+{
+	cat <<GUEST
+. /vd-guest.sh
+dev=\$(vd_input_find "$name" 60) || { echo "no input device named $name"; exit 1; }
+echo "node \$dev"
+awk -v RS= '/Name="$name"/' /proc/bus/input/devices | sed 's/^/DEV /'
+ln -s "\$dev" /tmp/vd-evdev
+GUEST
+	if [ -n "$absinfo" ]; then
+		echo "base64 -d >/tmp/absinfo <<'B64'"
+		base64 "$absinfo"
+		echo "B64"
+		echo "chmod +x /tmp/absinfo && /tmp/absinfo >/tmp/abs; cat /tmp/abs"
+		echo 'echo "ABS-COUNT $(grep -c "^ABS " /tmp/abs)"'
+	fi
+	cat <<'GUEST'
+# evdev keeps events only for readers that have the node open: open it, then say so.
+vd_input_read "$dev" 13 90 >/tmp/events &
+reader=$!
+sleep 2
+vd_signal READY
+wait $reader
+sed 's/^/EV /' /tmp/events
+GUEST
+} >"$guest"
+
+if ! command -v "${daemon_argv[0]}" >/dev/null; then
+	vd_skip_all "${daemon_argv[0]} not built"
+fi
+if ! vd_backend_start input "${daemon_argv[@]}" --tablet --abs-x=-50:1919 --abs-y=0:1079 \
+	--control="$ctl"; then
+	for i in 1 2 3 4 5 6; do vd_not_ok "daemon did not start"; done
+	exit 0
+fi
+# shellcheck disable=SC2046 # the words are meant to split
+vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci)
+
+inject()
+{
+	gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input \
+		--object-path /org/vhostdesktop/Input --method "org.vhostdesktop.Input1.$1" "${@:2}" \
+		>>"$VD_WORK/gdbus.log" 2>&1
+}
+
+injected=1
+if vd_wait_serial '^@@VD-E2E-READY@@$' 150; then
+	vd_diag "guest reading events $(vd_guest_elapsed) s after QEMU started"
+	inject InjectEvents "[(3,0,100),(3,1,200),(1,272,1),(2,8,1),(2,11,120),(3,0,101),(3,1,201),(0,0,0)]" &&
+		inject MoveAbsolute 1919 1079 &&
+		inject Button 272 false &&
+		injected=0
+fi
+vd_check "guest powers off by itself" vd_guest_wait 150
+out=$(vd_guest_output)
+printf '%s\n' "$out" | sed 's/^/# guest: /'
+[ -s "$VD_WORK/gdbus.log" ] && sed 's/^/# gdbus: /' "$VD_WORK/gdbus.log"
+
+vd_check "guest has an input device named \"$name\"" grep -q '^node /dev/input/event' <<<"$out"
+# Every line given must be a line of the guest's output.
+out_has()
+{
+	local p
+	for p in "$@"; do
+		grep -qxF -- "$p" <<<"$out" || { vd_diag "guest output lacks: $p"; return 1; }
+	done
+}
+vd_check "/proc/bus/input/devices: our ids and bits (5 buttons, hi-res wheels, ABS_X/Y)" \
+	out_has "DEV I: Bus=0006 Vendor=1af4 Product=0003 Version=0001" \
+	"DEV N: Name=\"$name\"" "DEV B: EV=f" "DEV B: KEY=1f0000 0 0 0 0" "DEV B: REL=1940" \
+	"DEV B: ABS=3"
+if [ -n "$absinfo" ]; then
+	vd_check "EVIOCGABS in the guest: ABS_X -50..1919, ABS_Y 0..1079, no other axis" \
+		out_has "ABS 0 -50 1919 0 0 0" "ABS 1 0 1079 0 0 0" "ABS-COUNT 2"
+else
+	vd_skip "no C compiler for the guest helper ($(head -n 1 "$VD_WORK/cc.log"))"
+fi
+vd_check "events injected over D-Bus were accepted" test "$injected" -eq 0
+expected='EV 3 0 100
+EV 3 1 200
+EV 1 272 1
+EV 2 8 1
+EV 2 11 120
+EV 3 0 101
+EV 3 1 201
+EV 0 0 0
+EV 3 0 1919
+EV 3 1 1079
+EV 0 0 0
+EV 1 272 0
+EV 0 0 0'
+vd_check "guest read the 13 events in order from /dev/input/eventN, the 8-event frame whole" \
+	test "$(grep '^EV ' <<<"$out")" = "$expected"
