@@ -8,7 +8,8 @@ GPU_TEST_LDADD = src/gpu/libvdgpu.a src/vhost/libvhost.a $(GLIB_LIBS) $(PIXMAN_L
 gpu_unit_tests = \
 	tests/gpu/test-commands \
 	tests/gpu/test-png \
-	tests/gpu/test-qemu-socket
+	tests/gpu/test-qemu-socket \
+	tests/gpu/test-random
 check_PROGRAMS += $(gpu_unit_tests)
 TESTS += $(gpu_unit_tests)
 
@@ -24,6 +25,10 @@ tests_gpu_test_qemu_socket_SOURCES = tests/gpu/test-qemu-socket.c tests/gpu/gpu-
 tests_gpu_test_qemu_socket_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_test_qemu_socket_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_qemu_socket_LDADD = $(GPU_TEST_LDADD)
+tests_gpu_test_random_SOURCES = tests/gpu/test-random.c tests/gpu/gpu-test.h
+tests_gpu_test_random_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_test_random_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_random_LDADD = $(GPU_TEST_LDADD)
 
 # Integration: the daemon as a child process, driven by the test front-end.
 check_PROGRAMS += tests/gpu/test-integration
