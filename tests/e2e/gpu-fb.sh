@@ -17,7 +17,7 @@ fi
 
 ours=${VD_GPU_BACKEND:-$top_builddir/src/vhost-desktop-gpu}
 read -r -a ours_argv <<<"$ours"
-if [ -x "${ours_argv[0]}" ]; then
+if command -v "${ours_argv[0]}" >/dev/null; then
 	vd_check "$ours: screendump shows the guest's framebuffer" vd_gpu_fb_check "${ours_argv[@]}"
 else
 	vd_skip "${ours_argv[0]} not built"
