@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared harness of the end-to-end tests: boots a Debian kernel with a busybox initramfs in
 # QEMU (TCG) with vhost-user devices served by a back-end daemon, and talks to it through
 # the serial console and QMP. Source it from a bash TAP test:
@@ -121,6 +122,7 @@ need QEMU 10 (Debian: apt-get install -t bookworm-backports qemu-system-x86)"
 		sed 's/^/#   /' "$VD_WORK/initramfs.log"
 		exit 1
 	fi
+	# shellcheck disable=SC2034 # for the tests that source this file
 	VD_GUEST_KVER=$(cat "$VD_E2E_CACHE/guest/kver")
 	echo "1..$1"
 }
