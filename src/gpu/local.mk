@@ -36,3 +36,7 @@ src_vhost_desktop_gpu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
 src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/daemon/libdaemon.a src/vhost/libvhost.a \
 	$(GLIB_LIBS) $(PIXMAN_LIBS)
+
+# The man page (its own install variable, so no other fragment's list is touched).
+gpuman1dir = $(mandir)/man1
+dist_gpuman1_DATA = data/vhost-desktop-gpu.1
