@@ -44,3 +44,10 @@ EXTRA_tests_input_test_integration_DEPENDENCIES = src/vhost-desktop-input
 # End to end in a QEMU 10 guest, on the harness of tests/e2e (lib.sh).
 TESTS += tests/e2e/input.sh
 EXTRA_DIST += tests/e2e/input.sh tests/input/guest-absinfo.c
+
+# contrib/bench-input: latency and throughput figures, built by make, not a test.
+noinst_PROGRAMS += contrib/bench-input
+contrib_bench_input_SOURCES = contrib/bench-input.c
+contrib_bench_input_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/frontend \
+	-DBENCH_DAEMON=\"$(abs_top_builddir)/src/vhost-desktop-input\"
+contrib_bench_input_LDADD = tests/frontend/libvfe.a $(GLIB_LIBS)
