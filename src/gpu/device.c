@@ -204,9 +204,17 @@ dev_gpu_set_socket(void *opaque, int fd)
 	for (unsigned int i = 0; i < d->gpu->opts.num_outputs; i++) {
 		const VdGpuScanout *s = &d->gpu->scanouts[i];
 
+		VdGpuResource *res = vd_gpu_resource_lookup(d->gpu, s->resource_id);
+
 		vd_gpu_headless_scanout(d->gpu, i);
-		if (s->resource_id)
-			vd_gpu_qemu_scanout(d->gpu->qemu, i, s->r.width, s->r.height);
+		if (!res)
+			continue;
+		/*
+		 * QEMU opens a new socket after a stop/cont: show the picture
+		 * again, or it stays black until the guest flushes.
+		 */
+		vd_gpu_qemu_scanout(d->gpu->qemu, i, s->r.width, s->r.height);
+		vd_gpu_qemu_update(d->gpu->qemu, i, res->image, &s->r, 0, 0);
 	}
 	if (d->gpu->cursor.visible)
 		vd_gpu_qemu_cursor_update(d->gpu->qemu, &d->gpu->cursor);

@@ -614,6 +614,38 @@ test_socket_edid_never_answered(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(info.pmodes[0].r.width, ==, 800);
 }
 
+static void
+test_socket_after_headless(Fixture *f, gconstpointer data)
+{
+	g_autofree VdGpuMsgScanout *s = NULL;
+	g_autofree uint8_t *up = NULL;
+	const uint32_t *px;
+	uint64_t features = 1;
+	int sv[2];
+
+	/* The guest shows a picture before any GPU socket exists (or between two). */
+	make_fb(f, 1, 640, 480);
+	g_assert_cmphex(transfer(f, 1, 0, 0, 640, 480, 640 * 4), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(set_scanout(f, 0, 1, 640, 480), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(flush(f, 1, 0, 0, 640, 480), ==, VIRTIO_GPU_RESP_OK_NODATA);
+
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+	g_assert_cmpint(vfe_request(f->fe, VHOST_USER_GPU_SET_SOCKET, NULL, 0, &sv[1], 1), ==, 0);
+	close(sv[1]);
+	f->peer = sv[0];
+	g_free(peer_expect(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, 0));
+	/* The new socket gets the current picture at once. */
+	s = peer_expect(f, VD_GPU_MSG_SCANOUT, sizeof(*s));
+	g_assert_cmpuint(s->width, ==, 640);
+	up = peer_expect(f, VD_GPU_MSG_UPDATE, sizeof(VdGpuMsgUpdate) + 640 * 480 * 4);
+	px = (const uint32_t *)(up + sizeof(VdGpuMsgUpdate));
+	for (uint32_t i = 0; i < 640 * 480; i++)
+		if ((px[i] & 0xffffff) != pattern(i % 640, i / 640))
+			g_error("pixel %u: %06x", i, px[i]);
+	peer_reply(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, &features, sizeof(features));
+	g_free(peer_expect(f, VD_GPU_MSG_SET_PROTOCOL_FEATURES, 8));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -624,6 +656,7 @@ main(int argc, char **argv)
 	ADD("/gpu/integration/hotplug", test_hotplug);
 	ADD("/gpu/integration/socket-pixels", test_socket_pixels);
 	ADD("/gpu/integration/socket-cursor", test_socket_cursor);
+	ADD("/gpu/integration/socket-after-headless", test_socket_after_headless);
 	ADD("/gpu/integration/socket-edid-never-answered", test_socket_edid_never_answered);
 	return g_test_run();
 }
