@@ -22,7 +22,7 @@ typedef struct Bench {
 	VfeFrontend *fe;
 	GDBusConnection *bus;
 	uint64_t buf[QSIZE];
-	gint received;            /* events the consumer took, for the producer's window */
+	gint received; /* events the consumer took, for the producer's window */
 	gint stop;
 	unsigned int window;
 } Bench;
@@ -172,14 +172,14 @@ main(int argc, char **argv)
 	vfe_queue_kick(b.fe, 0);
 	address = g_strdup_printf("unix:path=%s", ctl);
 	b.bus = g_dbus_connection_new_for_address_sync(
-		address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+	        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
 	g_assert_no_error(error);
 	/* Wait for the queue to run (the first calls may find it not started yet). */
 	for (int i = 0; i < 500; i++) {
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-			b.bus, NULL, "/org/vhostdesktop/Input", "org.vhostdesktop.Input1",
-			"MoveRelative", g_variant_new("(ii)", 1, 1), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
-			NULL, NULL);
+		        b.bus, NULL, "/org/vhostdesktop/Input", "org.vhostdesktop.Input1",
+		        "MoveRelative", g_variant_new("(ii)", 1, 1), NULL, G_DBUS_CALL_FLAGS_NONE,
+		        -1, NULL, NULL);
 
 		if (r)
 			break;
@@ -201,9 +201,9 @@ main(int argc, char **argv)
 	}
 	qsort(lat, iterations, sizeof(*lat), cmp_gint64);
 	printf("latency D-Bus MoveRelative -> used ring + call eventfd, %d calls: "
-	       "median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us, max %"
-	       G_GINT64_FORMAT " us\n", iterations, lat[iterations / 2],
-	       lat[(iterations * 99) / 100], lat[iterations - 1]);
+	       "median %" G_GINT64_FORMAT " us, p99 %" G_GINT64_FORMAT " us, max %" G_GINT64_FORMAT
+	       " us\n",
+	       iterations, lat[iterations / 2], lat[(iterations * 99) / 100], lat[iterations - 1]);
 
 	/* Throughput with a guest that returns each buffer as soon as it is used. */
 	b.window = 2048;
@@ -226,9 +226,9 @@ main(int argc, char **argv)
 	g_thread_join(thread);
 	{
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-			b.bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties", "Get",
-			g_variant_new("(ss)", "org.vhostdesktop.Input1", "DroppedFrames"),
-			G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+		        b.bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties",
+		        "Get", g_variant_new("(ss)", "org.vhostdesktop.Input1", "DroppedFrames"),
+		        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
 		g_autoptr(GVariant) v = NULL;
 
 		if (r)

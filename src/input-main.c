@@ -139,9 +139,10 @@ make_desc(const InputOptions *o, GError **error)
 			return NULL;
 		}
 		if (kinds || o->abs_x || o->abs_y || o->slots) {
-			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
-			            _("--evdev mirrors the host device: it takes no --keyboard, "
-			              "--mouse, --tablet, --multitouch, --abs-x, --abs-y or --slots"));
+			g_set_error(
+			        error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+			        _("--evdev mirrors the host device: it takes no --keyboard, "
+			          "--mouse, --tablet, --multitouch, --abs-x, --abs-y or --slots"));
 			return NULL;
 		}
 		return NULL; /* described by input_evdev_open() */
@@ -157,12 +158,14 @@ make_desc(const InputOptions *o, GError **error)
 		return NULL;
 	}
 	if (o->seat && kinds == 0)
-		kinds = 1;  /* a keyboard with a pointer, below */
+		kinds = 1; /* a keyboard with a pointer, below */
 	if (kinds != 1) {
-		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
-		            kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
-		                  : _("which device? Give one of --keyboard, --mouse, --tablet, --evdev=PATH "
-		                      "or --multitouch"));
+		g_set_error(
+		        error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		        kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
+		              : _("which device? Give one of --keyboard, --mouse, --tablet, "
+		                  "--evdev=PATH "
+		                  "or --multitouch"));
 		return NULL;
 	}
 	input_virtual_options_init(&vopts);
@@ -206,13 +209,15 @@ main(int argc, char **argv)
 		{ "multitouch", 0, 0, G_OPTION_ARG_NONE, &o.multitouch,
 		  N_("A virtual multitouch screen"), NULL },
 		{ "abs-x", 0, 0, G_OPTION_ARG_STRING, &o.abs_x,
-		  N_("Range of the X axis of --tablet/--multitouch (default 0:32767)"), N_("MIN:MAX") },
+		  N_("Range of the X axis of --tablet/--multitouch (default 0:32767)"),
+		  N_("MIN:MAX") },
 		{ "abs-y", 0, 0, G_OPTION_ARG_STRING, &o.abs_y,
-		  N_("Range of the Y axis of --tablet/--multitouch (default 0:32767)"), N_("MIN:MAX") },
+		  N_("Range of the Y axis of --tablet/--multitouch (default 0:32767)"),
+		  N_("MIN:MAX") },
 		{ "slots", 0, 0, G_OPTION_ARG_INT, &o.slots,
 		  N_("Contacts of --multitouch (default 10)"), N_("N") },
-		{ "name", 0, 0, G_OPTION_ARG_STRING, &o.name,
-		  N_("Device name the guest sees"), N_("NAME") },
+		{ "name", 0, 0, G_OPTION_ARG_STRING, &o.name, N_("Device name the guest sees"),
+		  N_("NAME") },
 		{ "serial", 0, 0, G_OPTION_ARG_STRING, &o.serial,
 		  N_("Device serial the guest sees"), N_("SERIAL") },
 		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &o.control,
@@ -228,10 +233,12 @@ main(int argc, char **argv)
 		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
 		{ "seat", 0, 0, G_OPTION_ARG_STRING, &o.seat,
 		  N_("Feed the device from the host devices of this libinput seat (e.g. seat0); "
-		     "without a device option it is a keyboard with a pointer"), N_("SEAT") },
+		     "without a device option it is a keyboard with a pointer"),
+		  N_("SEAT") },
 		{ "grab-hotkey", 0, 0, G_OPTION_ARG_STRING, &o.hotkey,
 		  N_("With --seat: keys that give the devices to the host and back "
-		     "(default leftctrl+leftalt+g)"), N_("KEYS") },
+		     "(default leftctrl+leftalt+g)"),
+		  N_("KEYS") },
 		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o.queue_cap,
 		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
 		G_OPTION_ENTRY_NULL

@@ -13,7 +13,7 @@
 #define INPUT_CONFIG_SIZE ((uint32_t)sizeof(struct virtio_input_config))
 
 typedef struct InputConfig {
-	const InputDesc *desc;  /* not owned */
+	const InputDesc *desc; /* not owned */
 	uint8_t select;
 	uint8_t subsel;
 	struct virtio_input_config cfg; /* computed for select/subsel */

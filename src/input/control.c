@@ -14,11 +14,11 @@ typedef struct InputContact {
 } InputContact;
 
 struct InputControl {
-	int32_t wheel_rest;      /* v120 not yet sent as whole REL_WHEEL detents */
+	int32_t wheel_rest; /* v120 not yet sent as whole REL_WHEEL detents */
 	int32_t hwheel_rest;
 	int32_t next_tracking_id;
-	int primary;             /* slot driving BTN_TOUCH's ABS_X/ABS_Y, -1 none */
-	unsigned int down;       /* contacts down */
+	int primary;       /* slot driving BTN_TOUCH's ABS_X/ABS_Y, -1 none */
+	unsigned int down; /* contacts down */
 	InputContact contacts[INPUT_CONTROL_MAX_SLOTS];
 };
 
@@ -76,8 +76,8 @@ check_abs(const InputDesc *desc, unsigned int axis, const char *axis_name, int32
 
 	if (value < ai->min || value > ai->max) {
 		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-		            _("value %d out of the range of %s (%d..%d)"), value, axis_name, ai->min,
-		            ai->max);
+		            _("value %d out of the range of %s (%d..%d)"), value, axis_name,
+		            ai->min, ai->max);
 		return FALSE;
 	}
 	return TRUE;
@@ -93,7 +93,8 @@ check_event(const InputDesc *desc, const InputEvent *ev, GError **error)
 		if (ev->code != SYN_REPORT && ev->code != SYN_MT_REPORT) {
 			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
 			            _("EV_SYN code %u cannot be injected (only SYN_REPORT 0 and "
-			              "SYN_MT_REPORT 2)"), ev->code);
+			              "SYN_MT_REPORT 2)"),
+			            ev->code);
 			return FALSE;
 		}
 		return TRUE;
@@ -121,8 +122,8 @@ check_event(const InputDesc *desc, const InputEvent *ev, GError **error)
 	}
 	if (ev->type == EV_ABS) {
 		g_autofree char *axis = input_abs_name(ev->code)
-		                        ? g_strdup(input_abs_name(ev->code))
-		                        : g_strdup_printf("axis %u", ev->code);
+		                                ? g_strdup(input_abs_name(ev->code))
+		                                : g_strdup_printf("axis %u", ev->code);
 
 		if (ev->code == ABS_MT_TRACKING_ID && ev->value == -1)
 			return TRUE;
@@ -132,8 +133,8 @@ check_event(const InputDesc *desc, const InputEvent *ev, GError **error)
 }
 
 gboolean
-input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent *ev,
-                     unsigned int n, GArray *out, GError **error)
+input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent *ev, unsigned int n,
+                     GArray *out, GError **error)
 {
 	if (n > INPUT_CONTROL_MAX_EVENTS) {
 		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
@@ -206,8 +207,8 @@ input_control_move_rel(InputControl *ctl, const InputDesc *desc, int32_t dx, int
 }
 
 gboolean
-input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int32_t y,
-                       GArray *out, GError **error)
+input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int32_t y, GArray *out,
+                       GError **error)
 {
 	if (!input_desc_has_bit(desc, EV_ABS, ABS_X) || !input_desc_has_bit(desc, EV_ABS, ABS_Y)) {
 		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
@@ -215,7 +216,8 @@ input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int3
 		            dev_name(desc));
 		return FALSE;
 	}
-	if (!check_abs(desc, ABS_X, "ABS_X", x, error) || !check_abs(desc, ABS_Y, "ABS_Y", y, error))
+	if (!check_abs(desc, ABS_X, "ABS_X", x, error) ||
+	    !check_abs(desc, ABS_Y, "ABS_Y", y, error))
 		return FALSE;
 	push(out, EV_ABS, ABS_X, x);
 	push(out, EV_ABS, ABS_Y, y);
@@ -288,8 +290,8 @@ input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
 	static const unsigned int needed[] = { ABS_MT_SLOT, ABS_MT_TRACKING_ID, ABS_MT_POSITION_X,
 		                               ABS_MT_POSITION_Y };
 	InputContact *c;
-	bool single = input_desc_has_bit(desc, EV_ABS, ABS_X) &&
-	              input_desc_has_bit(desc, EV_ABS, ABS_Y);
+	bool single =
+	        input_desc_has_bit(desc, EV_ABS, ABS_X) && input_desc_has_bit(desc, EV_ABS, ABS_Y);
 	bool btn = input_desc_has_bit(desc, EV_KEY, BTN_TOUCH);
 	int32_t slots;
 
@@ -297,7 +299,8 @@ input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
 		if (!input_desc_has_bit(desc, EV_ABS, needed[i])) {
 			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
 			            _("this device (%s) has no multitouch slots (start the daemon "
-			              "with --multitouch)"), dev_name(desc));
+			              "with --multitouch)"),
+			            dev_name(desc));
 			return FALSE;
 		}
 	}

@@ -38,8 +38,8 @@ gboolean input_control_key(InputControl *ctl, const InputDesc *desc, uint16_t co
                            gboolean pressed, GArray *out, GError **error);
 gboolean input_control_button(InputControl *ctl, const InputDesc *desc, uint16_t code,
                               gboolean pressed, GArray *out, GError **error);
-gboolean input_control_move_rel(InputControl *ctl, const InputDesc *desc, int32_t dx,
-                                int32_t dy, GArray *out, GError **error);
+gboolean input_control_move_rel(InputControl *ctl, const InputDesc *desc, int32_t dx, int32_t dy,
+                                GArray *out, GError **error);
 gboolean input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int32_t y,
                                 GArray *out, GError **error);
 gboolean input_control_scroll(InputControl *ctl, const InputDesc *desc, int32_t v120_vertical,

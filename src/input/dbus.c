@@ -18,7 +18,7 @@ struct InputDbus {
 	GDBusNodeInfo *bus_node;
 	GDBusServer *server;
 	char *socket_path;
-	GPtrArray *conns;         /* GDBusConnection*, peer-to-peer and bus */
+	GPtrArray *conns; /* GDBusConnection*, peer-to-peer and bus */
 	guint owner_id;
 	const InputGrabOps *grab_ops;
 	void *grab_opaque;
@@ -30,11 +30,11 @@ struct InputDbus {
  * would so they work on the peer-to-peer socket. Signals reach every peer.
  */
 static const char input_dbus_bus_xml[] =
-	"<node><interface name='org.freedesktop.DBus'>"
-	"<method name='Hello'><arg type='s' direction='out'/></method>"
-	"<method name='AddMatch'><arg type='s' direction='in'/></method>"
-	"<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
-	"</interface></node>";
+        "<node><interface name='org.freedesktop.DBus'>"
+        "<method name='Hello'><arg type='s' direction='out'/></method>"
+        "<method name='AddMatch'><arg type='s' direction='in'/></method>"
+        "<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
+        "</interface></node>";
 
 static void
 input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
@@ -45,8 +45,8 @@ input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
 		GDBusConnection *conn = g_ptr_array_index(dbus->conns, i);
 
 		g_dbus_connection_emit_signal(conn, NULL, INPUT_DBUS_PATH, INPUT_DBUS_INTERFACE,
-		                              "StatusEvent", g_variant_new("(qqi)", type, code, value),
-		                              NULL);
+		                              "StatusEvent",
+		                              g_variant_new("(qqi)", type, code, value), NULL);
 	}
 }
 
@@ -138,8 +138,7 @@ input_dbus_send(InputDbus *dbus, GArray *events)
 }
 
 static gboolean
-input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *out,
-                 GError **error)
+input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *out, GError **error)
 {
 	const InputDesc *desc = input_device_get_desc(dbus->dev);
 
@@ -171,8 +170,8 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 		guint16 code;
 
 		g_variant_get(params, "(q)", &code);
-		return input_control_key(dbus->ctl, desc, code, g_str_equal(method, "PressKey"), out,
-		                         error);
+		return input_control_key(dbus->ctl, desc, code, g_str_equal(method, "PressKey"),
+		                         out, error);
 	}
 	if (g_str_equal(method, "Button")) {
 		guint16 code;
@@ -213,9 +212,9 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 }
 
 static void
-input_dbus_method(GDBusConnection *conn, const char *sender, const char *path,
-                  const char *iface, const char *method, GVariant *params,
-                  GDBusMethodInvocation *inv, gpointer user_data)
+input_dbus_method(GDBusConnection *conn, const char *sender, const char *path, const char *iface,
+                  const char *method, GVariant *params, GDBusMethodInvocation *inv,
+                  gpointer user_data)
 {
 	InputDbus *dbus = user_data;
 	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(InputEvent));
@@ -227,8 +226,9 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path,
 		g_variant_get(params, "(b)", &grab);
 		if (!dbus->grab_ops) {
 			g_dbus_method_invocation_return_error(
-				inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
-				_("this device has no host devices to grab (only --evdev and --seat do)"));
+			        inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+			        _("this device has no host devices to grab (only --evdev and "
+			          "--seat do)"));
 			return;
 		}
 		if (!dbus->grab_ops->set_grab(dbus->grab_opaque, grab, &error)) {
@@ -245,8 +245,8 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path,
 	/* Say so rather than drop the events silently: the caller can retry. */
 	if (!input_device_is_running(dbus->dev)) {
 		g_dbus_method_invocation_return_dbus_error(
-			inv, INPUT_DBUS_ERROR_NOT_RUNNING,
-			_("the guest driver does not run the event queue (yet): events not sent"));
+		        inv, INPUT_DBUS_ERROR_NOT_RUNNING,
+		        _("the guest driver does not run the event queue (yet): events not sent"));
 		return;
 	}
 	input_dbus_send(dbus, out);
@@ -319,9 +319,8 @@ input_dbus_register(InputDbus *dbus, GDBusConnection *conn)
 	g_autoptr(GError) error = NULL;
 	guint id;
 
-	id = g_dbus_connection_register_object(conn, INPUT_DBUS_PATH,
-	                                       dbus->node->interfaces[0], &input_dbus_vtable, dbus,
-	                                       NULL, &error);
+	id = g_dbus_connection_register_object(conn, INPUT_DBUS_PATH, dbus->node->interfaces[0],
+	                                       &input_dbus_vtable, dbus, NULL, &error);
 	if (!id) {
 		g_warning("cannot export %s: %s", INPUT_DBUS_PATH, error->message);
 		return;
@@ -390,7 +389,7 @@ input_dbus_name_lost(GDBusConnection *conn, const char *name, gpointer user_data
 void
 input_dbus_own_name(InputDbus *dbus, const char *name)
 {
-	dbus->owner_id = g_bus_own_name(G_BUS_TYPE_SESSION, name, G_BUS_NAME_OWNER_FLAGS_NONE,
-	                                input_dbus_bus_acquired, NULL, input_dbus_name_lost, dbus,
-	                                NULL);
+	dbus->owner_id =
+	        g_bus_own_name(G_BUS_TYPE_SESSION, name, G_BUS_NAME_OWNER_FLAGS_NONE,
+	                       input_dbus_bus_acquired, NULL, input_dbus_name_lost, dbus, NULL);
 }

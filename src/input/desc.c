@@ -15,23 +15,35 @@ static const char *const input_type_names[EV_CNT] = {
 };
 
 static const char *const input_type_upper[EV_CNT] = {
-	[EV_SYN] = "EV_SYN", [EV_KEY] = "EV_KEY", [EV_REL] = "EV_REL", [EV_ABS] = "EV_ABS",
-	[EV_MSC] = "EV_MSC", [EV_SW] = "EV_SW",   [EV_LED] = "EV_LED", [EV_SND] = "EV_SND",
-	[EV_REP] = "EV_REP", [EV_FF] = "EV_FF",   [EV_PWR] = "EV_PWR",
-	[EV_FF_STATUS] = "EV_FF_STATUS",
+	[EV_SYN] = "EV_SYN", [EV_KEY] = "EV_KEY", [EV_REL] = "EV_REL",
+	[EV_ABS] = "EV_ABS", [EV_MSC] = "EV_MSC", [EV_SW] = "EV_SW",
+	[EV_LED] = "EV_LED", [EV_SND] = "EV_SND", [EV_REP] = "EV_REP",
+	[EV_FF] = "EV_FF",   [EV_PWR] = "EV_PWR", [EV_FF_STATUS] = "EV_FF_STATUS",
 };
 
 static const char *const input_abs_names[ABS_CNT] = {
-	[ABS_X] = "ABS_X", [ABS_Y] = "ABS_Y", [ABS_Z] = "ABS_Z",
-	[ABS_RX] = "ABS_RX", [ABS_RY] = "ABS_RY", [ABS_RZ] = "ABS_RZ",
-	[ABS_THROTTLE] = "ABS_THROTTLE", [ABS_WHEEL] = "ABS_WHEEL",
-	[ABS_PRESSURE] = "ABS_PRESSURE", [ABS_DISTANCE] = "ABS_DISTANCE",
-	[ABS_TILT_X] = "ABS_TILT_X", [ABS_TILT_Y] = "ABS_TILT_Y",
-	[ABS_MT_SLOT] = "ABS_MT_SLOT", [ABS_MT_TOUCH_MAJOR] = "ABS_MT_TOUCH_MAJOR",
-	[ABS_MT_TOUCH_MINOR] = "ABS_MT_TOUCH_MINOR", [ABS_MT_ORIENTATION] = "ABS_MT_ORIENTATION",
-	[ABS_MT_POSITION_X] = "ABS_MT_POSITION_X", [ABS_MT_POSITION_Y] = "ABS_MT_POSITION_Y",
-	[ABS_MT_TOOL_TYPE] = "ABS_MT_TOOL_TYPE", [ABS_MT_TRACKING_ID] = "ABS_MT_TRACKING_ID",
-	[ABS_MT_PRESSURE] = "ABS_MT_PRESSURE", [ABS_MT_DISTANCE] = "ABS_MT_DISTANCE",
+	[ABS_X] = "ABS_X",
+	[ABS_Y] = "ABS_Y",
+	[ABS_Z] = "ABS_Z",
+	[ABS_RX] = "ABS_RX",
+	[ABS_RY] = "ABS_RY",
+	[ABS_RZ] = "ABS_RZ",
+	[ABS_THROTTLE] = "ABS_THROTTLE",
+	[ABS_WHEEL] = "ABS_WHEEL",
+	[ABS_PRESSURE] = "ABS_PRESSURE",
+	[ABS_DISTANCE] = "ABS_DISTANCE",
+	[ABS_TILT_X] = "ABS_TILT_X",
+	[ABS_TILT_Y] = "ABS_TILT_Y",
+	[ABS_MT_SLOT] = "ABS_MT_SLOT",
+	[ABS_MT_TOUCH_MAJOR] = "ABS_MT_TOUCH_MAJOR",
+	[ABS_MT_TOUCH_MINOR] = "ABS_MT_TOUCH_MINOR",
+	[ABS_MT_ORIENTATION] = "ABS_MT_ORIENTATION",
+	[ABS_MT_POSITION_X] = "ABS_MT_POSITION_X",
+	[ABS_MT_POSITION_Y] = "ABS_MT_POSITION_Y",
+	[ABS_MT_TOOL_TYPE] = "ABS_MT_TOOL_TYPE",
+	[ABS_MT_TRACKING_ID] = "ABS_MT_TRACKING_ID",
+	[ABS_MT_PRESSURE] = "ABS_MT_PRESSURE",
+	[ABS_MT_DISTANCE] = "ABS_MT_DISTANCE",
 };
 
 const char *
@@ -193,8 +205,9 @@ input_parse_long(const char *tok, gint64 min, gint64 max, gint64 *out)
 
 /* "1 2 0x10 30-40": codes and inclusive ranges. */
 static gboolean
-input_parse_codes(const char *value, unsigned int limit, void (*set)(InputDesc *, unsigned int,
-                  unsigned int), InputDesc *desc, unsigned int type, GError **error)
+input_parse_codes(const char *value, unsigned int limit,
+                  void (*set)(InputDesc *, unsigned int, unsigned int), InputDesc *desc,
+                  unsigned int type, GError **error)
 {
 	g_auto(GStrv) toks = g_strsplit_set(value, " \t,", -1);
 
@@ -425,8 +438,8 @@ input_desc_to_string(const InputDesc *desc)
 	g_string_append_printf(s, "name=%s\n", desc->name ? desc->name : "");
 	if (desc->serial)
 		g_string_append_printf(s, "serial=%s\n", desc->serial);
-	g_string_append_printf(s, "id=0x%04x 0x%04x 0x%04x 0x%04x\n", desc->bustype,
-	                       desc->vendor, desc->product, desc->version);
+	g_string_append_printf(s, "id=0x%04x 0x%04x 0x%04x 0x%04x\n", desc->bustype, desc->vendor,
+	                       desc->product, desc->version);
 	g_string_append(s, "ev=");
 	for (unsigned int t = 1; t < EV_CNT; t++) {
 		if (input_desc_has_type(desc, t) && input_type_upper[t]) {

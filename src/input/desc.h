@@ -34,12 +34,12 @@ typedef struct InputEvent {
 
 typedef struct InputDesc {
 	char *name;
-	char *serial;           /* NULL: none */
+	char *serial; /* NULL: none */
 	uint16_t bustype;
 	uint16_t vendor;
 	uint16_t product;
 	uint16_t version;
-	uint32_t types;         /* bit per EV_* type the device has, even with no codes (EV_REP) */
+	uint32_t types; /* bit per EV_* type the device has, even with no codes (EV_REP) */
 	uint8_t props[INPUT_BITMAP_BYTES];
 	uint8_t bits[EV_CNT][INPUT_BITMAP_BYTES];
 	InputAbsInfo abs[ABS_CNT];
@@ -59,8 +59,8 @@ void input_desc_set_type(InputDesc *desc, unsigned int type);
 bool input_desc_has_type(const InputDesc *desc, unsigned int type);
 void input_desc_set_prop(InputDesc *desc, unsigned int prop);
 bool input_desc_has_prop(const InputDesc *desc, unsigned int prop);
-void input_desc_set_abs(InputDesc *desc, unsigned int axis, int32_t min, int32_t max,
-                        int32_t fuzz, int32_t flat, int32_t res);
+void input_desc_set_abs(InputDesc *desc, unsigned int axis, int32_t min, int32_t max, int32_t fuzz,
+                        int32_t flat, int32_t res);
 /* Bytes of a bitmap up to its last non-zero byte (0 when empty). */
 unsigned int input_bitmap_used_bytes(const uint8_t *bitmap);
 

@@ -18,7 +18,7 @@ struct InputDevice {
 	InputConfig config;
 	InputEventQueue *events;
 	VhostDev *vhost;
-	GArray *status_handlers;   /* InputStatusHandler */
+	GArray *status_handlers; /* InputStatusHandler */
 	bool warned_event_buf;
 	bool warned_status_buf;
 	bool warned_status_type;
@@ -60,8 +60,9 @@ input_device_flush(InputDevice *dev)
 		size = vhost_iov_size(elem->in_sg, elem->in_num);
 		if (size < sizeof(ev)) {
 			if (!dev->warned_event_buf)
-				g_warning("guest bug: event buffer with %zu writable bytes, need %zu",
-				          size, sizeof(ev));
+				g_warning(
+				        "guest bug: event buffer with %zu writable bytes, need %zu",
+				        size, sizeof(ev));
 			dev->warned_event_buf = true;
 			vhost_queue_push(vq, elem, 0);
 		} else {
@@ -90,7 +91,8 @@ input_device_status(InputDevice *dev, VhostQueue *vq)
 
 		if (size < sizeof(ev)) {
 			if (!dev->warned_status_buf)
-				g_warning("guest bug: status buffer with %zu readable bytes, need %zu",
+				g_warning("guest bug: status buffer with %zu readable bytes, need "
+				          "%zu",
 				          size, sizeof(ev));
 			dev->warned_status_buf = true;
 		} else {
@@ -104,14 +106,16 @@ input_device_status(InputDevice *dev, VhostQueue *vq)
 			/* Only what the device has: LEDs, sounds, force feedback it announced. */
 			if (type != EV_SYN && !input_desc_has_bit(dev->desc, type, code)) {
 				if (!dev->warned_status_type)
-					g_warning("guest bug: status event type %u code %u the device "
-					          "does not have", type, code);
+					g_warning("guest bug: status event type %u code %u the "
+					          "device "
+					          "does not have",
+					          type, code);
 				dev->warned_status_type = true;
 			} else if (type != EV_SYN) {
 				dev->stats.status_events++;
 				for (unsigned int i = 0; i < dev->status_handlers->len; i++) {
-					InputStatusHandler *h = &g_array_index(dev->status_handlers,
-					                                       InputStatusHandler, i);
+					InputStatusHandler *h = &g_array_index(
+					        dev->status_handlers, InputStatusHandler, i);
 
 					h->func(type, code, value, h->user_data);
 				}

@@ -20,8 +20,8 @@ typedef struct InputDevice InputDevice;
 typedef void (*InputStatusFunc)(uint16_t type, uint16_t code, int32_t value, void *user_data);
 
 typedef struct InputDeviceStats {
-	uint64_t delivered;          /* events the guest got */
-	uint64_t dropped_frames;     /* cap reached */
+	uint64_t delivered;      /* events the guest got */
+	uint64_t dropped_frames; /* cap reached */
 	uint64_t dropped_events;
 	uint64_t discarded_no_driver; /* frames closed while no event queue ran */
 	uint64_t status_events;

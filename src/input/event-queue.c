@@ -16,10 +16,10 @@ typedef struct InputFrame {
 
 struct InputEventQueue {
 	unsigned int cap;
-	GQueue frames;          /* InputFrame*, closed, oldest first */
-	unsigned int head_pos;  /* events of the head frame already delivered */
-	unsigned int ready;     /* undelivered events in frames */
-	GArray *open;           /* struct virtio_input_event */
+	GQueue frames;         /* InputFrame*, closed, oldest first */
+	unsigned int head_pos; /* events of the head frame already delivered */
+	unsigned int ready;    /* undelivered events in frames */
+	GArray *open;          /* struct virtio_input_event */
 	uint64_t dropped_frames;
 	uint64_t dropped_events;
 	uint64_t warned_frames;

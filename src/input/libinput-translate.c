@@ -36,7 +36,7 @@ scale(const InputDesc *desc, unsigned int axis, double v)
 	const InputAbsInfo *ai = &desc->abs[axis];
 	double r;
 
-	if (!(v >= 0.0))  /* also NaN */
+	if (!(v >= 0.0)) /* also NaN */
 		v = 0.0;
 	if (v > 1.0)
 		v = 1.0;
@@ -52,7 +52,7 @@ take_units(double *rest, double delta)
 	double whole;
 
 	sum = CLAMP(sum, (double)G_MININT32, (double)G_MAXINT32);
-	whole = (double)(int64_t)sum;   /* toward zero */
+	whole = (double)(int64_t)sum; /* toward zero */
 	*rest = sum - whole;
 	return (int32_t)whole;
 }
@@ -227,9 +227,11 @@ input_li_translate(InputLiState *st, const InputDesc *desc, const InputLiEvent *
 		} else if (rel) {
 			/* A host tablet driving a guest mouse: move by the difference. */
 			if (st->pos_valid) {
-				InputLiEvent m = { .kind = INPUT_LI_MOTION,
-					           .dx = (ev->x - st->pos_x) * INPUT_LI_VIRTUAL_WIDTH,
-					           .dy = (ev->y - st->pos_y) * INPUT_LI_VIRTUAL_HEIGHT };
+				InputLiEvent m = {
+					.kind = INPUT_LI_MOTION,
+					.dx = (ev->x - st->pos_x) * INPUT_LI_VIRTUAL_WIDTH,
+					.dy = (ev->y - st->pos_y) * INPUT_LI_VIRTUAL_HEIGHT
+				};
 
 				st->pos_x = ev->x;
 				st->pos_y = ev->y;

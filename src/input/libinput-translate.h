@@ -14,10 +14,10 @@
 typedef enum {
 	INPUT_LI_KEY,
 	INPUT_LI_BUTTON,
-	INPUT_LI_MOTION,           /* dx, dy: unaccelerated, the guest accelerates */
-	INPUT_LI_MOTION_ABSOLUTE,  /* x, y: 0..1 */
-	INPUT_LI_SCROLL_WHEEL,     /* v120_v, v120_h: libinput's signs, positive = down/right */
-	INPUT_LI_TOUCH_DOWN,       /* slot, x, y (0..1) */
+	INPUT_LI_MOTION,          /* dx, dy: unaccelerated, the guest accelerates */
+	INPUT_LI_MOTION_ABSOLUTE, /* x, y: 0..1 */
+	INPUT_LI_SCROLL_WHEEL,    /* v120_v, v120_h: libinput's signs, positive = down/right */
+	INPUT_LI_TOUCH_DOWN,      /* slot, x, y (0..1) */
 	INPUT_LI_TOUCH_MOTION,
 	INPUT_LI_TOUCH_UP,
 	INPUT_LI_TOUCH_CANCEL,
@@ -40,9 +40,9 @@ typedef struct InputLiEvent {
 #define INPUT_LI_VIRTUAL_HEIGHT 1080.0
 
 typedef struct InputLiState {
-	double rest_x, rest_y;          /* sub-unit relative motion carried over */
+	double rest_x, rest_y; /* sub-unit relative motion carried over */
 	int32_t wheel_rest, hwheel_rest;
-	double pos_x, pos_y;            /* pointer position 0..1, for tablets and abs->rel */
+	double pos_x, pos_y; /* pointer position 0..1, for tablets and abs->rel */
 	bool pos_valid;
 	int32_t tracking[INPUT_LI_MAX_SLOTS];
 	int32_t touch_x[INPUT_LI_MAX_SLOTS], touch_y[INPUT_LI_MAX_SLOTS];
@@ -50,7 +50,7 @@ typedef struct InputLiState {
 	int32_t next_id;
 	int primary;
 	bool frame_pending;
-	bool btn_touch;                 /* BTN_TOUCH/BTN_LEFT as sent */
+	bool btn_touch; /* BTN_TOUCH/BTN_LEFT as sent */
 } InputLiState;
 
 void input_li_state_init(InputLiState *st);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 struct InputEvdev {
-	char *path;                 /* NULL: fd given, no reopening */
+	char *path; /* NULL: fd given, no reopening */
 	int fd;
 	bool writable;
 	gboolean want_grab;
@@ -255,10 +255,11 @@ input_evdev_open_fd(const char *path, bool *writable, GError **error)
 		int err = errno;
 
 		if (err == EACCES || err == EPERM)
-			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-			            _("cannot open %s: %s (reading input devices needs membership "
-			              "of their group, usually \"input\", or an ACL for this user)"),
-			            path, g_strerror(err));
+			g_set_error(
+			        error, G_IO_ERROR, g_io_error_from_errno(err),
+			        _("cannot open %s: %s (reading input devices needs membership "
+			          "of their group, usually \"input\", or an ACL for this user)"),
+			        path, g_strerror(err));
 		else
 			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
 			            _("cannot open %s: %s"), path, g_strerror(err));
@@ -424,7 +425,8 @@ input_evdev_lost(InputEvdev *ev, int err)
 		return;
 	}
 	g_message(_("%s went away (%s); waiting for it to come back"), ev->path, g_strerror(err));
-	ev->reopen_timer = g_timeout_add(INPUT_EVDEV_REOPEN_INTERVAL_MS, input_evdev_try_reopen, ev);
+	ev->reopen_timer =
+	        g_timeout_add(INPUT_EVDEV_REOPEN_INTERVAL_MS, input_evdev_try_reopen, ev);
 }
 
 void

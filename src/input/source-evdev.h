@@ -55,7 +55,7 @@ InputDesc *input_evdev_describe(int fd, GError **error);
  * guest repeats by itself (EV_REP), and codes the description lacks.
  */
 typedef struct InputEvdevFilter {
-	GArray *frame;             /* InputEvent */
+	GArray *frame; /* InputEvent */
 	bool dropping;
 	uint8_t keys_down[KEY_CNT / 8 + 1];
 } InputEvdevFilter;

@@ -28,17 +28,17 @@ struct InputSeat {
 	struct udev *udev;
 	struct libinput *li;
 	guint watch;
-	GDBusConnection *system;        /* with a logind session we control */
+	GDBusConnection *system; /* with a logind session we control */
 	char *session_path;
-	GHashTable *fds;                /* fd -> dev_t, devices open now */
-	GPtrArray *keyboards;           /* struct libinput_device*, referenced */
+	GHashTable *fds;      /* fd -> dev_t, devices open now */
+	GPtrArray *keyboards; /* struct libinput_device*, referenced */
 	enum libinput_led leds;
 	gboolean grabbed;
 	bool warned_open;
 	uint16_t hotkey[INPUT_SEAT_MAX_HOTKEY_KEYS];
 	int n_hotkey;
-	uint8_t host_down[KEY_CNT / 8 + 1];   /* what the host devices have down */
-	uint8_t guest_down[KEY_CNT / 8 + 1];  /* what we told the guest is down */
+	uint8_t host_down[KEY_CNT / 8 + 1];  /* what the host devices have down */
+	uint8_t guest_down[KEY_CNT / 8 + 1]; /* what we told the guest is down */
 	InputLiState st;
 	const InputDesc *desc;
 	InputEmitFunc emit;
@@ -50,21 +50,63 @@ static const struct {
 	const char *name;
 	uint16_t code;
 } input_key_names[] = {
-	{ "leftctrl", KEY_LEFTCTRL }, { "rightctrl", KEY_RIGHTCTRL }, { "ctrl", KEY_LEFTCTRL },
-	{ "leftalt", KEY_LEFTALT },   { "rightalt", KEY_RIGHTALT },   { "alt", KEY_LEFTALT },
-	{ "leftshift", KEY_LEFTSHIFT }, { "rightshift", KEY_RIGHTSHIFT },
-	{ "shift", KEY_LEFTSHIFT },   { "leftmeta", KEY_LEFTMETA },   { "rightmeta", KEY_RIGHTMETA },
-	{ "meta", KEY_LEFTMETA },     { "super", KEY_LEFTMETA },      { "esc", KEY_ESC },
-	{ "space", KEY_SPACE },       { "scrolllock", KEY_SCROLLLOCK }, { "pause", KEY_PAUSE },
-	{ "sysrq", KEY_SYSRQ },       { "tab", KEY_TAB },             { "enter", KEY_ENTER },
-	{ "f1", KEY_F1 },   { "f2", KEY_F2 },   { "f3", KEY_F3 },   { "f4", KEY_F4 },
-	{ "f5", KEY_F5 },   { "f6", KEY_F6 },   { "f7", KEY_F7 },   { "f8", KEY_F8 },
-	{ "f9", KEY_F9 },   { "f10", KEY_F10 }, { "f11", KEY_F11 }, { "f12", KEY_F12 },
-	{ "a", KEY_A }, { "b", KEY_B }, { "c", KEY_C }, { "d", KEY_D }, { "e", KEY_E },
-	{ "f", KEY_F }, { "g", KEY_G }, { "h", KEY_H }, { "i", KEY_I }, { "j", KEY_J },
-	{ "k", KEY_K }, { "l", KEY_L }, { "m", KEY_M }, { "n", KEY_N }, { "o", KEY_O },
-	{ "p", KEY_P }, { "q", KEY_Q }, { "r", KEY_R }, { "s", KEY_S }, { "t", KEY_T },
-	{ "u", KEY_U }, { "v", KEY_V }, { "w", KEY_W }, { "x", KEY_X }, { "y", KEY_Y },
+	{ "leftctrl", KEY_LEFTCTRL },
+	{ "rightctrl", KEY_RIGHTCTRL },
+	{ "ctrl", KEY_LEFTCTRL },
+	{ "leftalt", KEY_LEFTALT },
+	{ "rightalt", KEY_RIGHTALT },
+	{ "alt", KEY_LEFTALT },
+	{ "leftshift", KEY_LEFTSHIFT },
+	{ "rightshift", KEY_RIGHTSHIFT },
+	{ "shift", KEY_LEFTSHIFT },
+	{ "leftmeta", KEY_LEFTMETA },
+	{ "rightmeta", KEY_RIGHTMETA },
+	{ "meta", KEY_LEFTMETA },
+	{ "super", KEY_LEFTMETA },
+	{ "esc", KEY_ESC },
+	{ "space", KEY_SPACE },
+	{ "scrolllock", KEY_SCROLLLOCK },
+	{ "pause", KEY_PAUSE },
+	{ "sysrq", KEY_SYSRQ },
+	{ "tab", KEY_TAB },
+	{ "enter", KEY_ENTER },
+	{ "f1", KEY_F1 },
+	{ "f2", KEY_F2 },
+	{ "f3", KEY_F3 },
+	{ "f4", KEY_F4 },
+	{ "f5", KEY_F5 },
+	{ "f6", KEY_F6 },
+	{ "f7", KEY_F7 },
+	{ "f8", KEY_F8 },
+	{ "f9", KEY_F9 },
+	{ "f10", KEY_F10 },
+	{ "f11", KEY_F11 },
+	{ "f12", KEY_F12 },
+	{ "a", KEY_A },
+	{ "b", KEY_B },
+	{ "c", KEY_C },
+	{ "d", KEY_D },
+	{ "e", KEY_E },
+	{ "f", KEY_F },
+	{ "g", KEY_G },
+	{ "h", KEY_H },
+	{ "i", KEY_I },
+	{ "j", KEY_J },
+	{ "k", KEY_K },
+	{ "l", KEY_L },
+	{ "m", KEY_M },
+	{ "n", KEY_N },
+	{ "o", KEY_O },
+	{ "p", KEY_P },
+	{ "q", KEY_Q },
+	{ "r", KEY_R },
+	{ "s", KEY_S },
+	{ "t", KEY_T },
+	{ "u", KEY_U },
+	{ "v", KEY_V },
+	{ "w", KEY_W },
+	{ "x", KEY_X },
+	{ "y", KEY_Y },
 	{ "z", KEY_Z },
 };
 
@@ -91,7 +133,8 @@ input_hotkey_parse(const char *s, uint16_t *codes, GError **error)
 		if (!found && !g_ascii_string_to_unsigned(name, 10, 1, KEY_MAX, &v, NULL)) {
 			g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 			            _("unknown key \"%s\" in hot-key \"%s\" (names like leftctrl, "
-			              "leftalt, g, f12, or key codes, joined with +)"), *p, s);
+			              "leftalt, g, f12, or key codes, joined with +)"),
+			            *p, s);
 			return -1;
 		}
 		if (n == INPUT_SEAT_MAX_HOTKEY_KEYS) {
@@ -134,7 +177,8 @@ input_seat_logind_setup(InputSeat *seat)
 	if (!r) {
 		g_dbus_error_strip_remote_error(error);
 		g_message(_("logind: cannot take control of session %s (%s); opening devices "
-		            "directly"), seat->session_path, error->message);
+		            "directly"),
+		          seat->session_path, error->message);
 		g_clear_pointer(&seat->session_path, g_free);
 		return;
 	}
@@ -152,9 +196,9 @@ input_seat_take_device(InputSeat *seat, dev_t rdev)
 	gboolean inactive;
 
 	r = g_dbus_connection_call_with_unix_fd_list_sync(
-		seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION, "TakeDevice",
-		g_variant_new("(uu)", major(rdev), minor(rdev)), G_VARIANT_TYPE("(hb)"),
-		G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &fds, NULL, &error);
+	        seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION, "TakeDevice",
+	        g_variant_new("(uu)", major(rdev), minor(rdev)), G_VARIANT_TYPE("(hb)"),
+	        G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &fds, NULL, &error);
 	if (!r) {
 		g_debug("logind TakeDevice: %s", error->message);
 		return -EACCES;
@@ -181,8 +225,10 @@ input_seat_open_restricted(const char *path, int flags, void *user_data)
 
 			if ((err == EACCES || err == EPERM) && !seat->warned_open)
 				g_warning(_("cannot open %s: %s. Input devices need membership of "
-				            "their group (usually \"input\") or a logind session this "
-				            "process can take control of"), path, g_strerror(err));
+				            "their group (usually \"input\") or a logind session "
+				            "this "
+				            "process can take control of"),
+				          path, g_strerror(err));
 			seat->warned_open = seat->warned_open || err == EACCES || err == EPERM;
 			return -err;
 		}
@@ -202,9 +248,9 @@ input_seat_close_restricted(int fd, void *user_data)
 
 	if (rdev && seat->system) {
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-			seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION, "ReleaseDevice",
-			g_variant_new("(uu)", major(*rdev), minor(*rdev)), NULL,
-			G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+		        seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION,
+		        "ReleaseDevice", g_variant_new("(uu)", major(*rdev), minor(*rdev)), NULL,
+		        G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
 	}
 	g_hash_table_remove(seat->fds, GINT_TO_POINTER(fd));
 	close(fd);
@@ -288,7 +334,8 @@ input_seat_apply_grab(InputSeat *seat, gboolean grab)
 		if (ioctl(GPOINTER_TO_INT(key), EVIOCGRAB, grab ? 1 : 0) < 0)
 			g_debug("EVIOCGRAB %d: %s", grab, g_strerror(errno));
 	}
-	g_message("%s", grab ? _("seat input goes to the guest") : _("seat input goes to the host"));
+	g_message("%s",
+	          grab ? _("seat input goes to the guest") : _("seat input goes to the host"));
 }
 
 static bool
@@ -346,8 +393,8 @@ input_seat_handle(InputSeat *seat, struct libinput_event *ev)
 		return;
 	case LIBINPUT_EVENT_KEYBOARD_KEY: {
 		struct libinput_event_keyboard *k = libinput_event_get_keyboard_event(ev);
-		bool pressed = libinput_event_keyboard_get_key_state(k) ==
-		               LIBINPUT_KEY_STATE_PRESSED;
+		bool pressed =
+		        libinput_event_keyboard_get_key_state(k) == LIBINPUT_KEY_STATE_PRESSED;
 
 		le.kind = INPUT_LI_KEY;
 		le.code = libinput_event_keyboard_get_key(k);
@@ -384,8 +431,8 @@ input_seat_handle(InputSeat *seat, struct libinput_event *ev)
 
 		le.kind = INPUT_LI_BUTTON;
 		le.code = libinput_event_pointer_get_button(p);
-		le.pressed = libinput_event_pointer_get_button_state(p) ==
-		             LIBINPUT_BUTTON_STATE_PRESSED;
+		le.pressed =
+		        libinput_event_pointer_get_button_state(p) == LIBINPUT_BUTTON_STATE_PRESSED;
 		if (!le.pressed && !bit_get(seat->guest_down, le.code))
 			return;
 		break;
@@ -403,12 +450,12 @@ input_seat_handle(InputSeat *seat, struct libinput_event *ev)
 			le.v120_v = wheel ? libinput_event_pointer_get_scroll_value_v120(
 			                            p, LIBINPUT_POINTER_AXIS_SCROLL_VERTICAL)
 			                  : k * libinput_event_pointer_get_scroll_value(
-			                            p, LIBINPUT_POINTER_AXIS_SCROLL_VERTICAL);
+			                                p, LIBINPUT_POINTER_AXIS_SCROLL_VERTICAL);
 		if (libinput_event_pointer_has_axis(p, LIBINPUT_POINTER_AXIS_SCROLL_HORIZONTAL))
 			le.v120_h = wheel ? libinput_event_pointer_get_scroll_value_v120(
 			                            p, LIBINPUT_POINTER_AXIS_SCROLL_HORIZONTAL)
 			                  : k * libinput_event_pointer_get_scroll_value(
-			                            p, LIBINPUT_POINTER_AXIS_SCROLL_HORIZONTAL);
+			                                p, LIBINPUT_POINTER_AXIS_SCROLL_HORIZONTAL);
 		break;
 	}
 	case LIBINPUT_EVENT_TOUCH_DOWN:
@@ -459,8 +506,7 @@ input_seat_dispatch(int fd, GIOCondition cond, gpointer user_data)
 }
 
 static void
-input_seat_log(struct libinput *li, enum libinput_log_priority prio, const char *fmt,
-               va_list args)
+input_seat_log(struct libinput *li, enum libinput_log_priority prio, const char *fmt, va_list args)
 {
 	g_autofree char *msg = g_strdup_vprintf(fmt, args);
 
@@ -531,8 +577,8 @@ input_seat_free(InputSeat *seat)
 		udev_unref(seat->udev);
 	if (seat->system) {
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-			seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION, "ReleaseControl",
-			NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+		        seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION,
+		        "ReleaseControl", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
 		g_object_unref(seat->system);
 	}
 	g_free(seat->session_path);

@@ -12,7 +12,9 @@ vd_syscall3(long n, long a, long b, long c)
 {
 	long r;
 
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c)
+	__asm__ volatile("syscall"
+	                 : "=a"(r)
+	                 : "a"(n), "D"(a), "S"(b), "d"(c)
 	                 : "rcx", "r11", "memory");
 	return r;
 }
@@ -61,7 +63,8 @@ vd_start(void)
 	long fd = vd_syscall3(SYS_open, (long)"/tmp/vd-evdev", 0, 0);
 	int rc = 1;
 
-	if (fd >= 0 && vd_syscall3(SYS_ioctl, fd, EVIOCGBIT(EV_ABS, sizeof(bits)), (long)bits) >= 0) {
+	if (fd >= 0 &&
+	    vd_syscall3(SYS_ioctl, fd, EVIOCGBIT(EV_ABS, sizeof(bits)), (long)bits) >= 0) {
 		rc = 0;
 		for (int a = 0; a < 64; a++) {
 			struct input_absinfo ai;

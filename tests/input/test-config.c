@@ -31,13 +31,15 @@ select_qemu(InputConfig *config, uint8_t select, uint8_t subsel, struct virtio_i
 
 	g_assert_cmpint(input_config_read(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==, 0);
 	cached.select = select;
-	g_assert_cmpint(input_config_write(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==, 0);
+	g_assert_cmpint(input_config_write(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==,
+	                0);
 	g_assert_cmpint(input_config_read(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==, 0);
 	cached.subsel = subsel;
 	/* Stale read-only bytes in the write must not matter. */
 	cached.size = 0xee;
 	memset(cached.u.bitmap, 0x5a, sizeof(cached.u.bitmap));
-	g_assert_cmpint(input_config_write(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==, 0);
+	g_assert_cmpint(input_config_write(config, (uint8_t *)&cached, 0, INPUT_CONFIG_SIZE), ==,
+	                0);
 	g_assert_cmpint(input_config_read(config, (uint8_t *)out, 0, INPUT_CONFIG_SIZE), ==, 0);
 	g_assert_cmpuint(out->select, ==, select);
 	g_assert_cmpuint(out->subsel, ==, subsel);

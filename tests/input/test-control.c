@@ -40,28 +40,38 @@ test_touch(void)
 	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(InputEvent));
 	g_autoptr(GError) error = NULL;
 	static const InputEvent down0[] = {
-		{ EV_ABS, ABS_MT_SLOT, 0 }, { EV_ABS, ABS_MT_TRACKING_ID, 0 },
-		{ EV_ABS, ABS_MT_POSITION_X, 10 }, { EV_ABS, ABS_MT_POSITION_Y, 20 },
-		{ EV_KEY, BTN_TOUCH, 1 }, { EV_ABS, ABS_X, 10 }, { EV_ABS, ABS_Y, 20 },
+		{ EV_ABS, ABS_MT_SLOT, 0 },
+		{ EV_ABS, ABS_MT_TRACKING_ID, 0 },
+		{ EV_ABS, ABS_MT_POSITION_X, 10 },
+		{ EV_ABS, ABS_MT_POSITION_Y, 20 },
+		{ EV_KEY, BTN_TOUCH, 1 },
+		{ EV_ABS, ABS_X, 10 },
+		{ EV_ABS, ABS_Y, 20 },
 		{ EV_SYN, SYN_REPORT, 0 },
 	};
 	static const InputEvent down1[] = {
-		{ EV_ABS, ABS_MT_SLOT, 1 }, { EV_ABS, ABS_MT_TRACKING_ID, 1 },
+		{ EV_ABS, ABS_MT_SLOT, 1 },        { EV_ABS, ABS_MT_TRACKING_ID, 1 },
 		{ EV_ABS, ABS_MT_POSITION_X, 30 }, { EV_ABS, ABS_MT_POSITION_Y, 40 },
 		{ EV_SYN, SYN_REPORT, 0 },
 	};
 	static const InputEvent up0[] = {
-		{ EV_ABS, ABS_MT_SLOT, 0 }, { EV_ABS, ABS_MT_TRACKING_ID, -1 },
+		{ EV_ABS, ABS_MT_SLOT, 0 },
+		{ EV_ABS, ABS_MT_TRACKING_ID, -1 },
 		{ EV_SYN, SYN_REPORT, 0 },
 	};
 	static const InputEvent move1[] = {
-		{ EV_ABS, ABS_MT_SLOT, 1 }, { EV_ABS, ABS_MT_POSITION_X, 31 },
-		{ EV_ABS, ABS_MT_POSITION_Y, 41 }, { EV_ABS, ABS_X, 31 }, { EV_ABS, ABS_Y, 41 },
+		{ EV_ABS, ABS_MT_SLOT, 1 },
+		{ EV_ABS, ABS_MT_POSITION_X, 31 },
+		{ EV_ABS, ABS_MT_POSITION_Y, 41 },
+		{ EV_ABS, ABS_X, 31 },
+		{ EV_ABS, ABS_Y, 41 },
 		{ EV_SYN, SYN_REPORT, 0 },
 	};
 	static const InputEvent up1[] = {
-		{ EV_ABS, ABS_MT_SLOT, 1 }, { EV_ABS, ABS_MT_TRACKING_ID, -1 },
-		{ EV_KEY, BTN_TOUCH, 0 }, { EV_SYN, SYN_REPORT, 0 },
+		{ EV_ABS, ABS_MT_SLOT, 1 },
+		{ EV_ABS, ABS_MT_TRACKING_ID, -1 },
+		{ EV_KEY, BTN_TOUCH, 0 },
+		{ EV_SYN, SYN_REPORT, 0 },
 	};
 
 	g_assert_true(input_control_touch(ctl, desc, 0, INPUT_TOUCH_DOWN, 10, 20, out, NULL));
@@ -116,7 +126,8 @@ test_scroll(void)
 	g_assert_true(input_control_scroll(ctl, desc, 90, -240, out, NULL));
 	expect(out, whole, G_N_ELEMENTS(whole));
 	g_assert_false(input_control_scroll(ctl, kbd, 120, 0, out, &error));
-	g_assert_cmpstr(error->message, ==, "this device (vhost-desktop keyboard) has no vertical wheel");
+	g_assert_cmpstr(error->message, ==,
+	                "this device (vhost-desktop keyboard) has no vertical wheel");
 }
 
 static void
@@ -127,7 +138,8 @@ test_inject(void)
 	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(InputEvent));
 	g_autoptr(GError) error = NULL;
 	static const InputEvent in[] = { { EV_KEY, KEY_A, 1 }, { EV_KEY, KEY_A, 0 } };
-	static const InputEvent want[] = { { EV_KEY, KEY_A, 1 }, { EV_KEY, KEY_A, 0 },
+	static const InputEvent want[] = { { EV_KEY, KEY_A, 1 },
+		                           { EV_KEY, KEY_A, 0 },
 		                           { EV_SYN, SYN_REPORT, 0 } };
 	static const InputEvent bad[] = { { EV_KEY, KEY_A, 3 } };
 	static const InputEvent syn[] = { { EV_SYN, SYN_DROPPED, 0 } };

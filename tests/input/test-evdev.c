@@ -41,8 +41,8 @@ load_events(const char *name)
 
 		if (!**l || **l == '#')
 			continue;
-		g_assert_cmpint(sscanf(*l, "%ld.%ld %d %d %d", &sec, &usec, &type, &code, &value), ==,
-		                5);
+		g_assert_cmpint(sscanf(*l, "%ld.%ld %d %d %d", &sec, &usec, &type, &code, &value),
+		                ==, 5);
 		memset(&ev, 0, sizeof(ev));
 		ev.input_event_sec = sec;
 		ev.input_event_usec = usec;
@@ -72,7 +72,8 @@ play(const char *desc_name, const char *events_name, int *peer_out)
 	int sv[2];
 	gint64 deadline;
 
-	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), ==, 0);
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), ==,
+	                0);
 	ev = input_evdev_new_for_fd(sv[0], load_desc(desc_name));
 	input_evdev_set_emit(ev, collect, got);
 	input_evdev_start(ev);
@@ -117,11 +118,26 @@ test_touchscreen(void)
 {
 	static const InputEvent want[] = {
 		/* Two fingers in one 13-event frame, whole. */
-		{ 3, 47, 0 }, { 3, 57, 10 }, { 3, 53, 100 }, { 3, 54, 200 }, { 3, 47, 1 },
-		{ 3, 57, 11 }, { 3, 53, 300 }, { 3, 54, 400 }, { 1, 330, 1 }, { 3, 0, 100 },
-		{ 3, 1, 200 }, { 4, 5, 1000 }, { 0, 0, 0 },
+		{ 3, 47, 0 },
+		{ 3, 57, 10 },
+		{ 3, 53, 100 },
+		{ 3, 54, 200 },
+		{ 3, 47, 1 },
+		{ 3, 57, 11 },
+		{ 3, 53, 300 },
+		{ 3, 54, 400 },
+		{ 1, 330, 1 },
+		{ 3, 0, 100 },
+		{ 3, 1, 200 },
+		{ 4, 5, 1000 },
+		{ 0, 0, 0 },
 		/* The frame around SYN_DROPPED is gone; the next one is whole. */
-		{ 3, 47, 0 }, { 3, 57, -1 }, { 3, 47, 1 }, { 3, 57, -1 }, { 1, 330, 0 }, { 0, 0, 0 },
+		{ 3, 47, 0 },
+		{ 3, 57, -1 },
+		{ 3, 47, 1 },
+		{ 3, 57, -1 },
+		{ 1, 330, 0 },
+		{ 0, 0, 0 },
 	};
 	g_autoptr(GArray) got = play("touchscreen.desc", "touchscreen.events", NULL);
 
@@ -132,11 +148,16 @@ static void
 test_keyboard(void)
 {
 	static const InputEvent want[] = {
-		{ EV_MSC, MSC_SCAN, 458756 }, { EV_KEY, KEY_A, 1 }, { EV_SYN, SYN_REPORT, 0 },
+		{ EV_MSC, MSC_SCAN, 458756 },
+		{ EV_KEY, KEY_A, 1 },
+		{ EV_SYN, SYN_REPORT, 0 },
 		/* No repeat (the guest repeats), no LED echo, no empty frames. */
-		{ EV_KEY, KEY_LEFTSHIFT, 1 }, { EV_SYN, SYN_REPORT, 0 },
+		{ EV_KEY, KEY_LEFTSHIFT, 1 },
+		{ EV_SYN, SYN_REPORT, 0 },
 		/* Unplugged: what was down is released. */
-		{ EV_KEY, KEY_A, 0 }, { EV_KEY, KEY_LEFTSHIFT, 0 }, { EV_SYN, SYN_REPORT, 0 },
+		{ EV_KEY, KEY_A, 0 },
+		{ EV_KEY, KEY_LEFTSHIFT, 0 },
+		{ EV_SYN, SYN_REPORT, 0 },
 	};
 	struct input_event led[2];
 	int peer = -1;
@@ -160,8 +181,8 @@ test_filter_unknown_codes(void)
 	InputEvdevFilter f;
 	static const struct input_event in[] = {
 		{ .type = EV_REL, .code = REL_X, .value = 3 },
-		{ .type = EV_REL, .code = REL_Z, .value = 1 },   /* not on this mouse */
-		{ .type = EV_KEY, .code = KEY_A, .value = 1 },   /* nor this */
+		{ .type = EV_REL, .code = REL_Z, .value = 1 }, /* not on this mouse */
+		{ .type = EV_KEY, .code = KEY_A, .value = 1 }, /* nor this */
 		{ .type = EV_SYN, .code = SYN_REPORT },
 	};
 	static const InputEvent want[] = { { EV_REL, REL_X, 3 }, { EV_SYN, SYN_REPORT, 0 } };

@@ -33,8 +33,8 @@ static void
 add_frame(InputEventQueue *q, int id, unsigned int n)
 {
 	for (unsigned int i = 0; i + 1 < n; i++)
-		g_assert_false(input_event_queue_add(q, EV_ABS, ABS_MT_POSITION_X,
-		                                     id * 100 + (int)i));
+		g_assert_false(
+		        input_event_queue_add(q, EV_ABS, ABS_MT_POSITION_X, id * 100 + (int)i));
 	g_assert_true(input_event_queue_add(q, EV_SYN, SYN_REPORT, 0));
 }
 
@@ -142,7 +142,7 @@ test_cap_keeps_partial_head(void)
 
 	add_frame(q, 1, 6);
 	g_assert_cmpuint(deliver(q, 2, out), ==, 2);
-	add_frame(q, 2, 4);  /* 4 + 4 = 8: fits */
+	add_frame(q, 2, 4); /* 4 + 4 = 8: fits */
 	g_assert_cmpuint(input_event_queue_dropped_frames(q), ==, 0);
 	/* Frame 1 is half with the guest: frame 2 must go, not frame 1. */
 	g_test_expect_message("vd-input", G_LOG_LEVEL_WARNING, "guest is not reading*");
@@ -194,7 +194,8 @@ int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	g_test_add_func("/input/event-queue/long-frames-four-buffers", test_long_frames_four_buffers);
+	g_test_add_func("/input/event-queue/long-frames-four-buffers",
+	                test_long_frames_four_buffers);
 	g_test_add_func("/input/event-queue/open-frame-waits", test_open_frame_waits);
 	g_test_add_func("/input/event-queue/wire-format", test_wire_format);
 	g_test_add_func("/input/event-queue/cap-drops-oldest-frames", test_cap_drops_oldest_frames);

@@ -22,7 +22,7 @@ typedef struct Fixture {
 	char *control;
 	VfeFrontend *fe;
 	GDBusConnection *bus;
-	uint64_t evbuf[QSIZE];   /* GPA of the event buffer behind each descriptor id */
+	uint64_t evbuf[QSIZE]; /* GPA of the event buffer behind each descriptor id */
 	uint64_t statusbuf;
 } Fixture;
 
@@ -84,9 +84,9 @@ get_prop(Fixture *f, const char *name)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-		f->bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties", "Get",
-		g_variant_new("(ss)", "org.vhostdesktop.Input1", name), G_VARIANT_TYPE("(v)"),
-		G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, &error);
+	        f->bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties", "Get",
+	        g_variant_new("(ss)", "org.vhostdesktop.Input1", name), G_VARIANT_TYPE("(v)"),
+	        G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, &error);
 	GVariant *v;
 
 	g_assert_no_error(error);
@@ -118,8 +118,11 @@ fixture_setup(Fixture *f, const char *const *extra)
 	g_assert_no_error(error);
 	abort_child = vfe_child_pid(f->fe);
 	/* As QEMU's vhost-user-input-pci without an IOMMU, not logging. */
-	g_assert_cmpint(vfe_negotiate(f->fe, ~((1ull << VIRTIO_F_IOMMU_PLATFORM) |
-	                                       (1ull << VHOST_F_LOG_ALL)), UINT64_MAX), ==, 0);
+	g_assert_cmpint(
+	        vfe_negotiate(f->fe,
+	                      ~((1ull << VIRTIO_F_IOMMU_PLATFORM) | (1ull << VHOST_F_LOG_ALL)),
+	                      UINT64_MAX),
+	        ==, 0);
 	g_assert_true(vfe_has_protocol_feature(f->fe, VHOST_USER_PROTOCOL_F_CONFIG));
 	g_assert_true(vfe_has_feature(f->fe, VIRTIO_F_VERSION_1));
 	g_assert_cmpint(vfe_mem_setup(f->fe, 1 << 20, 1), ==, 0);
@@ -129,7 +132,7 @@ fixture_setup(Fixture *f, const char *const *extra)
 	/* The control socket exists once the daemon listens for the front-end. */
 	address = g_strdup_printf("unix:path=%s", f->control);
 	f->bus = g_dbus_connection_new_for_address_sync(
-		address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+	        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
 	g_assert_no_error(error);
 
 	/* Running once the event queue started: kick and enable arrived. */
@@ -232,21 +235,21 @@ start_guest(Fixture *f)
 	g_assert_cmpint(vfe_queue_kick(f->fe, 0), ==, 0);
 }
 
-static const char *const tablet_args[] = { "--tablet", "--abs-x=0:1919", "--abs-y=-10:1079",
-	                                   NULL };
+static const char *const tablet_args[] = { "--tablet", "--abs-x=0:1919", "--abs-y=-10:1079", NULL };
 
 static void
 test_long_frame(Fixture *f, gconstpointer data)
 {
 	/* 10 events in one frame through 4 buffers, then a second frame. */
 	static const Ev frame[] = {
-		{ EV_ABS, ABS_X, 100 },        { EV_ABS, ABS_Y, 200 },
-		{ EV_KEY, BTN_LEFT, 1 },       { EV_REL, REL_WHEEL_HI_RES, 120 },
-		{ EV_REL, REL_WHEEL, 1 },      { EV_ABS, ABS_X, 101 },
-		{ EV_ABS, ABS_Y, -10 },        { EV_KEY, BTN_RIGHT, 1 },
-		{ EV_KEY, BTN_MIDDLE, 1 },     { EV_SYN, SYN_REPORT, 0 },
+		{ EV_ABS, ABS_X, 100 },    { EV_ABS, ABS_Y, 200 },
+		{ EV_KEY, BTN_LEFT, 1 },   { EV_REL, REL_WHEEL_HI_RES, 120 },
+		{ EV_REL, REL_WHEEL, 1 },  { EV_ABS, ABS_X, 101 },
+		{ EV_ABS, ABS_Y, -10 },    { EV_KEY, BTN_RIGHT, 1 },
+		{ EV_KEY, BTN_MIDDLE, 1 }, { EV_SYN, SYN_REPORT, 0 },
 	};
-	static const Ev second[] = { { EV_ABS, ABS_X, 1919 }, { EV_ABS, ABS_Y, 1079 },
+	static const Ev second[] = { { EV_ABS, ABS_X, 1919 },
+		                     { EV_ABS, ABS_Y, 1079 },
 		                     { EV_SYN, SYN_REPORT, 0 } };
 	Ev got[G_N_ELEMENTS(frame) + G_N_ELEMENTS(second)];
 	g_autoptr(GVariant) delivered = NULL;
@@ -273,19 +276,24 @@ test_bad_args(Fixture *f, gconstpointer data)
 		const char *message;
 	} cases[] = {
 		{ "InjectEvents", "([(uint16 1, uint16 30, 1)],)",
-		  "event 0 (1, 30, 1): EV_KEY code 30 is not one of this device (vhost-desktop tablet)" },
+		  "event 0 (1, 30, 1): EV_KEY code 30 is not one of this device (vhost-desktop "
+		  "tablet)" },
 		{ "InjectEvents", "([(uint16 17, uint16 0, 1)],)",
-		  "event 0 (17, 0, 1): unknown event type EV_LED for this device (vhost-desktop tablet)" },
+		  "event 0 (17, 0, 1): unknown event type EV_LED for this device (vhost-desktop "
+		  "tablet)" },
 		{ "InjectEvents", "([(uint16 3, uint16 0, 5), (3, 1, 2000)],)",
 		  "event 1 (3, 1, 2000): value 2000 out of the range of ABS_Y (-10..1079)" },
-		{ "InjectEvents", "([(uint16 40, uint16 0, 0)],)", "event 0 (40, 0, 0): unknown event type 40" },
+		{ "InjectEvents", "([(uint16 40, uint16 0, 0)],)",
+		  "event 0 (40, 0, 0): unknown event type 40" },
 		{ "MoveAbsolute", "(1920, 0)", "value 1920 out of the range of ABS_X (0..1919)" },
 		{ "MoveRelative", "(1, 1)",
-		  "this device (vhost-desktop tablet) has no relative axes REL_X/REL_Y (a mouse has)" },
+		  "this device (vhost-desktop tablet) has no relative axes REL_X/REL_Y (a mouse "
+		  "has)" },
 		{ "Touch", "(uint32 0, 'down', 1, 1)",
 		  "this device (vhost-desktop tablet) has no multitouch slots (start the daemon "
 		  "with --multitouch)" },
-		{ "Touch", "(uint32 0, 'press', 1, 1)", "unknown touch action \"press\" (down, motion or up)" },
+		{ "Touch", "(uint32 0, 'press', 1, 1)",
+		  "unknown touch action \"press\" (down, motion or up)" },
 		{ "Button", "(uint16 30, true)",
 		  "button 30 is not one of this device (vhost-desktop tablet); BTN_LEFT is 272" },
 	};
@@ -295,7 +303,8 @@ test_bad_args(Fixture *f, gconstpointer data)
 	start_guest(f);
 	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error = NULL;
-		g_autoptr(GVariant) params = g_variant_parse(NULL, cases[i].params, NULL, NULL, NULL);
+		g_autoptr(GVariant) params =
+		        g_variant_parse(NULL, cases[i].params, NULL, NULL, NULL);
 		g_autoptr(GVariant) r = NULL;
 		g_autofree char *remote = NULL;
 
@@ -320,10 +329,12 @@ config_select(Fixture *f, uint8_t select, uint8_t subsel, struct virtio_input_co
 	/* As QEMU: each guest byte write is a whole-structure SET_CONFIG. */
 	g_assert_cmpint(vfe_get_config(f->fe, 0, sizeof(*c), c), ==, 0);
 	c->select = select;
-	g_assert_cmpint(vfe_set_config(f->fe, 0, sizeof(*c), VHOST_SET_CONFIG_TYPE_FRONTEND, c), ==, 0);
+	g_assert_cmpint(vfe_set_config(f->fe, 0, sizeof(*c), VHOST_SET_CONFIG_TYPE_FRONTEND, c), ==,
+	                0);
 	g_assert_cmpint(vfe_get_config(f->fe, 0, sizeof(*c), c), ==, 0);
 	c->subsel = subsel;
-	g_assert_cmpint(vfe_set_config(f->fe, 0, sizeof(*c), VHOST_SET_CONFIG_TYPE_FRONTEND, c), ==, 0);
+	g_assert_cmpint(vfe_set_config(f->fe, 0, sizeof(*c), VHOST_SET_CONFIG_TYPE_FRONTEND, c), ==,
+	                0);
 	g_assert_cmpint(vfe_get_config(f->fe, 0, sizeof(*c), c), ==, 0);
 	g_assert_cmpuint(c->select, ==, select);
 	g_assert_cmpuint(c->subsel, ==, subsel);
@@ -345,7 +356,8 @@ test_config(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_PROP_BITS, 0, &c), ==, 0);
 	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_EV_BITS, EV_ABS, &c), ==, 1);
 	g_assert_cmpuint(c.u.bitmap[0], ==, 3);
-	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_EV_BITS, EV_KEY, &c), ==, BTN_EXTRA / 8 + 1);
+	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_EV_BITS, EV_KEY, &c), ==,
+	                 BTN_EXTRA / 8 + 1);
 	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_EV_BITS, EV_REP, &c), ==, 0);
 	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_ABS_INFO, ABS_X, &c), ==, 20);
 	g_assert_cmpint((int32_t)GUINT32_FROM_LE(c.u.abs.min), ==, 0);
@@ -484,10 +496,8 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/input/integration/bad-args", Fixture, NULL, NULL, test_bad_args,
 	           fixture_teardown);
-	g_test_add("/input/integration/config", Fixture, NULL, NULL, test_config,
-	           fixture_teardown);
-	g_test_add("/input/integration/status", Fixture, NULL, NULL, test_status,
-	           fixture_teardown);
+	g_test_add("/input/integration/config", Fixture, NULL, NULL, test_config, fixture_teardown);
+	g_test_add("/input/integration/status", Fixture, NULL, NULL, test_status, fixture_teardown);
 	g_test_add("/input/integration/short-buffer", Fixture, NULL, NULL, test_short_buffer,
 	           fixture_teardown);
 	g_test_add("/input/integration/stuck-guest", Fixture, NULL, NULL, test_stuck_guest,

@@ -15,8 +15,10 @@ make_device(char **tok)
 		const char *name;
 		InputVirtualKind kind;
 	} kinds[] = {
-		{ "keyboard", INPUT_VIRTUAL_KEYBOARD }, { "mouse", INPUT_VIRTUAL_MOUSE },
-		{ "tablet", INPUT_VIRTUAL_TABLET },     { "multitouch", INPUT_VIRTUAL_MULTITOUCH },
+		{ "keyboard", INPUT_VIRTUAL_KEYBOARD },
+		{ "mouse", INPUT_VIRTUAL_MOUSE },
+		{ "tablet", INPUT_VIRTUAL_TABLET },
+		{ "multitouch", INPUT_VIRTUAL_MULTITOUCH },
 		{ "seat", INPUT_VIRTUAL_KEYBOARD_MOUSE },
 	};
 	InputVirtualOptions opts;
