@@ -40,3 +40,7 @@ tests_gpu_test_integration_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_integration_LDADD = $(VFE_LIBS) src/gpu/libvdgpu.a src/vhost/libvhost.a \
 	$(GLIB_LIBS) $(PIXMAN_LIBS)
 tests_gpu_test_integration_DEPENDENCIES = tests/frontend/libvfe.a src/vhost-desktop-gpu
+
+# End to end with QEMU 10 (uses tests/e2e's harness; VD_SKIP_E2E=1 skips it).
+TESTS += tests/gpu/gpu-outputs.sh
+EXTRA_DIST += tests/gpu/gpu-outputs.sh
