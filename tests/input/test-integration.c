@@ -487,6 +487,44 @@ test_stuck_guest(Fixture *f, gconstpointer data)
 	g_assert_cmpint(got[9].value, ==, got[6].value + 1);
 }
 
+static void
+test_migration(Fixture *f, gconstpointer data)
+{
+	struct virtio_input_config c;
+	g_autoptr(GBytes) state = NULL;
+	g_autoptr(GError) error = NULL;
+	static const uint8_t garbage[6] = { 1, 2, 3, 4, 5, 6 };
+	uint32_t base;
+
+	fixture_setup(f, tablet_args);
+	g_assert_true(vfe_has_protocol_feature(f->fe, VHOST_USER_PROTOCOL_F_DEVICE_STATE));
+	/* The driver had ABS_INFO/ABS_Y selected when the VM was stopped. */
+	g_assert_cmpuint(config_select(f, VIRTIO_INPUT_CFG_ABS_INFO, ABS_Y, &c), ==, 20);
+	g_assert_cmpint(vfe_queue_get_base(f->fe, 0, &base), ==, 0);
+	g_assert_cmpint(vfe_queue_get_base(f->fe, 1, &base), ==, 0);
+	g_assert_cmpint(vfe_device_state_save(f->fe, &state), ==, 0);
+
+	/* A fresh daemon, as on the destination host, gets the state. */
+	g_assert_true(vfe_restart(f->fe, &error));
+	g_assert_no_error(error);
+	abort_child = vfe_child_pid(f->fe);
+	g_assert_cmpint(
+	        vfe_negotiate(f->fe,
+	                      ~((1ull << VIRTIO_F_IOMMU_PLATFORM) | (1ull << VHOST_F_LOG_ALL)),
+	                      UINT64_MAX),
+	        ==, 0);
+	g_assert_cmpint(vfe_device_state_load(f->fe, garbage, sizeof(garbage)), ==, -EIO);
+	g_assert_cmpint(vfe_device_state_load(f->fe, g_bytes_get_data(state, NULL),
+	                                      g_bytes_get_size(state)),
+	                ==, 0);
+	/* The driver's next read sees what it selected before. */
+	g_assert_cmpint(vfe_get_config(f->fe, 0, sizeof(c), &c), ==, 0);
+	g_assert_cmpuint(c.select, ==, VIRTIO_INPUT_CFG_ABS_INFO);
+	g_assert_cmpuint(c.subsel, ==, ABS_Y);
+	g_assert_cmpuint(c.size, ==, 20);
+	g_assert_cmpint((int32_t)GUINT32_FROM_LE(c.u.abs.max), ==, 1079);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -499,6 +537,8 @@ main(int argc, char **argv)
 	g_test_add("/input/integration/config", Fixture, NULL, NULL, test_config, fixture_teardown);
 	g_test_add("/input/integration/status", Fixture, NULL, NULL, test_status, fixture_teardown);
 	g_test_add("/input/integration/short-buffer", Fixture, NULL, NULL, test_short_buffer,
+	           fixture_teardown);
+	g_test_add("/input/integration/migration", Fixture, NULL, NULL, test_migration,
 	           fixture_teardown);
 	g_test_add("/input/integration/stuck-guest", Fixture, NULL, NULL, test_stuck_guest,
 	           fixture_teardown);
