@@ -20,6 +20,7 @@ struct InputDbus {
 	char *socket_path;
 	GPtrArray *conns; /* GDBusConnection*, peer-to-peer and bus */
 	guint owner_id;
+	uint32_t leds; /* bit per LED code the guest has on */
 	const InputGrabOps *grab_ops;
 	void *grab_opaque;
 };
@@ -40,6 +41,9 @@ static void
 input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
 {
 	InputDbus *dbus = user_data;
+
+	if (type == EV_LED && code < 32)
+		dbus->leds = value ? (dbus->leds | (1u << code)) : (dbus->leds & ~(1u << code));
 
 	for (unsigned int i = 0; i < dbus->conns->len; i++) {
 		GDBusConnection *conn = g_ptr_array_index(dbus->conns, i);
@@ -271,6 +275,8 @@ input_dbus_get_property(GDBusConnection *conn, const char *sender, const char *p
 	if (g_str_equal(prop, "Grabbed"))
 		return g_variant_new_boolean(dbus->grab_ops &&
 		                             dbus->grab_ops->is_grabbed(dbus->grab_opaque));
+	if (g_str_equal(prop, "Leds"))
+		return g_variant_new_uint32(dbus->leds);
 	if (g_str_equal(prop, "Running"))
 		return g_variant_new_boolean(input_device_is_running(dbus->dev));
 	if (g_str_equal(prop, "DeliveredEvents"))

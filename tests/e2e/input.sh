@@ -3,15 +3,18 @@
 # tablet with ranges of our own. The guest's /proc/bus/input/devices must show our name,
 # ids and bits, EVIOCGABS the ranges we set, and events injected over D-Bus (--control)
 # must come out of the guest's /dev/input/eventN in order, a 8-event frame included (QEMU
-# gives the event queue 4 buffers). $VD_INPUT_BACKEND overrides the daemon's command line.
+# gives the event queue 4 buffers). A second daemon serves a keyboard: Caps Lock set by the
+# guest must reach it through the status queue. $VD_INPUT_BACKEND overrides the daemon's
+# command line.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-vd_e2e_init 6
+vd_e2e_init 8
 
 daemon=${VD_INPUT_BACKEND:-$top_builddir/src/vhost-desktop-input}
 read -r -a daemon_argv <<<"$daemon"
 ctl=$VD_WORK/input-control
+kbd_ctl=$VD_WORK/kbd-control
 name="vhost-desktop tablet"
 
 # The guest has no evtest: a freestanding helper prints EVIOCGABS for every axis.
@@ -38,6 +41,16 @@ GUEST
 		echo "chmod +x /tmp/absinfo && /tmp/absinfo >/tmp/abs; cat /tmp/abs"
 		echo 'echo "ABS-COUNT $(grep -c "^ABS " /tmp/abs)"'
 	fi
+	# Caps Lock on, as a desktop would set it: EV_LED LED_CAPSL 1 and SYN_REPORT written to
+	# the keyboard's node (two 24-byte struct input_event). busybox printf stops at NUL bytes,
+	# so the bytes travel as base64.
+	caps=$(python3 -c 'import base64, struct
+e = lambda t, c, v: bytes(16) + struct.pack("<HHi", t, c, v)
+print(base64.b64encode(e(17, 1, 1) + e(0, 0, 0)).decode())')
+	cat <<GUEST
+kbd=\$(vd_input_find "vhost-desktop keyboard" 30) && echo "keyboard \$kbd"
+[ -n "\$kbd" ] && echo "$caps" | base64 -d >"\$kbd" && echo "caps lock written"
+GUEST
 	cat <<'GUEST'
 # evdev keeps events only for readers that have the node open: open it, then say so.
 vd_input_read "$dev" 13 90 >/tmp/events &
@@ -54,17 +67,38 @@ if ! command -v "${daemon_argv[0]}" >/dev/null; then
 fi
 if ! vd_backend_start input "${daemon_argv[@]}" --tablet --abs-x=-50:1919 --abs-y=0:1079 \
 	--control="$ctl"; then
-	for i in 1 2 3 4 5 6; do vd_not_ok "daemon did not start"; done
+	for i in 1 2 3 4 5 6 7 8; do vd_not_ok "daemon did not start"; done
 	exit 0
 fi
+kbd_ok=0
+vd_backend_start kbd "${daemon_argv[@]}" --keyboard --control="$kbd_ctl" || kbd_ok=1
+kbd_args=
+[ "$kbd_ok" -eq 0 ] && kbd_args=$(vd_vhost_user_args kbd vhost-user-input-pci)
 # shellcheck disable=SC2046 # the words are meant to split
-vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci)
+vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci) $kbd_args
 
 inject()
 {
 	gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input \
 		--object-path /org/vhostdesktop/Input --method "org.vhostdesktop.Input1.$1" "${@:2}" \
 		>>"$VD_WORK/gdbus.log" 2>&1
+}
+
+# The keyboard daemon's Leds property, polled until Caps Lock (bit 1) shows or 20 s pass.
+leds=
+poll_leds()
+{
+	local n=0
+	while [ "$n" -lt 200 ]; do
+		leds=$(gdbus call --address "unix:path=$kbd_ctl" --dest org.vhostdesktop.Input \
+			--object-path /org/vhostdesktop/Input --method org.freedesktop.DBus.Properties.Get \
+			org.vhostdesktop.Input1 Leds 2>&1)
+		[ "$leds" = "(<uint32 2>,)" ] && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	vd_diag "keyboard Leds property: $leds"
+	return 1
 }
 
 injected=1
@@ -98,6 +132,13 @@ if [ -n "$absinfo" ]; then
 		out_has "ABS 0 -50 1919 0 0 0" "ABS 1 0 1079 0 0 0" "ABS-COUNT 2"
 else
 	vd_skip "no C compiler for the guest helper ($(head -n 1 "$VD_WORK/cc.log"))"
+fi
+if [ "$kbd_ok" -eq 0 ]; then
+	vd_check "guest has our keyboard" grep -q '^keyboard /dev/input/event' <<<"$out"
+	vd_check "Caps Lock set in the guest reached the keyboard daemon (status queue)" poll_leds
+else
+	vd_not_ok "keyboard daemon did not start"
+	vd_not_ok "keyboard daemon did not start"
 fi
 vd_check "events injected over D-Bus were accepted" test "$injected" -eq 0
 expected='EV 3 0 100

@@ -428,6 +428,11 @@ test_status(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(seen.type, ==, EV_LED);
 	g_assert_cmpuint(seen.code, ==, LED_CAPSL);
 	g_assert_cmpint(seen.value, ==, 1);
+	{
+		g_autoptr(GVariant) leds = get_prop(f, "Leds");
+
+		g_assert_cmpuint(g_variant_get_uint32(leds), ==, 1u << LED_CAPSL);
+	}
 	/* Never fed back to the guest as an input event. */
 	g_assert_cmpint(vfe_queue_wait_used(f->fe, 0, 200, NULL, NULL), ==, -ETIMEDOUT);
 	g_dbus_connection_signal_unsubscribe(f->bus, sub);
