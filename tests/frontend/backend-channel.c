@@ -49,6 +49,22 @@ vfe_iotlb_update(VfeFrontend *fe, uint64_t iova, uint64_t size, uint64_t gpa, ui
 }
 
 int
+vfe_iotlb_map_identity(VfeFrontend *fe, uint8_t perm)
+{
+	for (unsigned int i = 0; i < vfe_mem_nregions(fe); i++) {
+		uint64_t gpa, size;
+		int r;
+
+		vfe_mem_region(fe, i, &gpa, &size, NULL, NULL, NULL);
+		vfe_iotlb_map_add(fe, gpa, size, gpa, perm);
+		r = vfe_iotlb_update(fe, gpa, size, gpa, perm);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
 vfe_iotlb_invalidate(VfeFrontend *fe, uint64_t iova, uint64_t size)
 {
 	return vfe_send_iotlb(fe, iova, size, 0, 0, VHOST_IOTLB_INVALIDATE, true);

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -137,6 +138,20 @@ vfe_build_argv(char **argv, const char *extra)
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
+/*
+ * Runs in the child between fork and exec: a back-end must not outlive a
+ * test that crashed or aborted, or it would keep make's output pipe open.
+ */
+static void
+vfe_child_setup(gpointer data)
+{
+	pid_t parent = (pid_t)GPOINTER_TO_INT(data);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+}
+
 static gboolean
 vfe_start_child(VfeFrontend *fe, int child_fd, GError **error)
 {
@@ -153,7 +168,8 @@ vfe_start_child(VfeFrontend *fe, int child_fd, GError **error)
 	full = vfe_build_argv(fe->argv, extra);
 	if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)full, NULL,
 	                                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
-	                                      NULL, NULL, -1, -1, -1,
+	                                      vfe_child_setup, GINT_TO_POINTER((int)getpid()),
+	                                      -1, -1, -1,
 	                                      child_fd >= 0 ? source_fds : NULL,
 	                                      child_fd >= 0 ? target_fds : NULL,
 	                                      child_fd >= 0 ? 1 : 0, &pid, NULL, NULL, NULL,

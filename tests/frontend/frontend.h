@@ -50,8 +50,11 @@ typedef struct VfeFrontend VfeFrontend;
  *
  * Starts the back-end with `--socket-path=TMPDIR/sock` appended (TMPDIR is a
  * fresh private directory removed by vfe_free()) and connects to the socket,
- * retrying for 5 s until it appears. The child inherits stdout and stderr.
- * Fails early if the child exits before listening.
+ * retrying for 5 s until it appears. The child inherits stdout, stderr and
+ * the environment (use `env -u VAR` in @argv to drop a variable). It gets
+ * SIGKILL when the calling thread dies (PR_SET_PDEATHSIG), so a test that
+ * aborts leaves no back-end behind. Fails early if the child exits before
+ * listening. Errors are in the G_IO_ERROR domain.
  *
  * Returns: a connected front-end, or NULL with @error set.
  */
@@ -1049,6 +1052,21 @@ int vfe_iotlb_invalidate(VfeFrontend *fe, uint64_t iova, uint64_t size);
  * misses from the backend channel thread. Sends nothing by itself.
  */
 void vfe_iotlb_map_add(VfeFrontend *fe, uint64_t iova, uint64_t size, uint64_t gpa, uint8_t perm);
+
+/**
+ * vfe_iotlb_map_identity:
+ * @fe: a front-end with guest RAM
+ * @perm: VHOST_ACCESS_*
+ *
+ * Maps all guest RAM at IOVA = GPA, like a guest whose IOMMU is in
+ * passthrough mode: one IOTLB update per region, each also recorded with
+ * vfe_iotlb_map_add() so that later misses are answered. Call it after
+ * negotiating VIRTIO_F_IOMMU_PLATFORM and before vfe_queue_setup(), since
+ * the back-end translates ring addresses when they arrive.
+ *
+ * Returns: 0 or a negative errno.
+ */
+int vfe_iotlb_map_identity(VfeFrontend *fe, uint8_t perm);
 
 /* ------------------------------------------------------------------------ */
 /* Dirty log */
