@@ -35,6 +35,7 @@ typedef struct InputOptions {
 } InputOptions;
 
 typedef struct InputDaemon {
+	const InputOptions *opts;
 	InputDevice *dev;
 	InputDbus *dbus;
 	InputEvdev *evdev;
@@ -54,6 +55,11 @@ evdev_desc_changed(InputDesc *desc, void *user_data)
 {
 	InputDaemon *d = user_data;
 
+	/* What the user named the device stays, whatever came back at the path. */
+	if (d->opts->name)
+		input_desc_set_name(desc, d->opts->name);
+	if (d->opts->serial)
+		input_desc_set_serial(desc, d->opts->serial);
 	input_device_set_desc(d->dev, desc);
 	input_dbus_device_changed(d->dbus);
 }
@@ -290,6 +296,7 @@ main(int argc, char **argv)
 	}
 	dev = input_device_new(desc, (unsigned int)o.queue_cap);
 	dbus = input_dbus_new(dev);
+	d.opts = &o;
 	d.dev = dev;
 	d.dbus = dbus;
 	d.evdev = evdev;

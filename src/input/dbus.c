@@ -54,6 +54,15 @@ input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
 	}
 }
 
+/* A rebooted guest has no contacts down and no wheel remainder. */
+static void
+input_dbus_reset(void *user_data)
+{
+	InputDbus *dbus = user_data;
+
+	input_control_reset(dbus->ctl);
+}
+
 InputDbus *
 input_dbus_new(InputDevice *dev)
 {
@@ -69,6 +78,7 @@ input_dbus_new(InputDevice *dev)
 	dbus->bus_node = g_dbus_node_info_new_for_xml(input_dbus_bus_xml, &error);
 	g_assert_no_error(error);
 	input_device_add_status_handler(dev, input_dbus_status, dbus);
+	input_device_set_reset_handler(dev, input_dbus_reset, dbus);
 	return dbus;
 }
 
@@ -93,6 +103,7 @@ input_dbus_free(InputDbus *dbus)
 	if (!dbus)
 		return;
 	input_device_remove_status_handler(dbus->dev, input_dbus_status, dbus);
+	input_device_set_reset_handler(dbus->dev, NULL, NULL);
 	if (dbus->owner_id)
 		g_bus_unown_name(dbus->owner_id);
 	while (dbus->conns->len) {
@@ -242,15 +253,18 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path, c
 		g_dbus_method_invocation_return_value(inv, NULL);
 		return;
 	}
-	if (!input_dbus_build(dbus, method, params, out, &error)) {
-		g_dbus_method_invocation_take_error(inv, error);
-		return;
-	}
-	/* Say so rather than drop the events silently: the caller can retry. */
+	/*
+	 * Say so rather than drop the events silently: the caller can retry. Checked
+	 * first, so a refused call changes no state (touch contacts, wheel rests).
+	 */
 	if (!input_device_is_running(dbus->dev)) {
 		g_dbus_method_invocation_return_dbus_error(
 		        inv, INPUT_DBUS_ERROR_NOT_RUNNING,
 		        _("the guest driver does not run the event queue (yet): events not sent"));
+		return;
+	}
+	if (!input_dbus_build(dbus, method, params, out, &error)) {
+		g_dbus_method_invocation_take_error(inv, error);
 		return;
 	}
 	input_dbus_send(dbus, out);

@@ -19,6 +19,8 @@ struct InputDevice {
 	InputEventQueue *events;
 	VhostDev *vhost;
 	GArray *status_handlers; /* InputStatusHandler */
+	void (*reset_func)(void *user_data);
+	void *reset_data;
 	bool warned_event_buf;
 	bool warned_status_buf;
 	bool warned_status_type;
@@ -166,6 +168,8 @@ input_reset(void *opaque)
 	dev->warned_event_buf = false;
 	dev->warned_status_buf = false;
 	dev->warned_status_type = false;
+	if (dev->reset_func)
+		dev->reset_func(dev->reset_data);
 }
 
 /* Migration: the driver's select/subsel. Events in flight are not worth keeping. */
@@ -313,6 +317,13 @@ input_device_remove_status_handler(InputDevice *dev, InputStatusFunc func, void 
 			return;
 		}
 	}
+}
+
+void
+input_device_set_reset_handler(InputDevice *dev, void (*func)(void *user_data), void *user_data)
+{
+	dev->reset_func = func;
+	dev->reset_data = user_data;
 }
 
 void

@@ -51,4 +51,8 @@ bool input_device_is_running(InputDevice *dev);
 void input_device_add_status_handler(InputDevice *dev, InputStatusFunc func, void *user_data);
 void input_device_remove_status_handler(InputDevice *dev, InputStatusFunc func, void *user_data);
 
+/* Called after the device was reset (driver gone, front-end gone); one handler. */
+void input_device_set_reset_handler(InputDevice *dev, void (*func)(void *user_data),
+                                    void *user_data);
+
 void input_device_get_stats(InputDevice *dev, InputDeviceStats *stats);

@@ -530,6 +530,82 @@ test_migration(Fixture *f, gconstpointer data)
 	g_assert_cmpint((int32_t)GUINT32_FROM_LE(c.u.abs.max), ==, 1079);
 }
 
+static void
+wait_running(Fixture *f, gboolean want)
+{
+	gint64 deadline = g_get_monotonic_time() + TIMEOUT * 1000;
+
+	for (;;) {
+		g_autoptr(GVariant) running = get_prop(f, "Running");
+
+		if (g_variant_get_boolean(running) == want)
+			return;
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(10000);
+	}
+}
+
+static void
+test_reconnect(Fixture *f, gconstpointer data)
+{
+	static const char *const args[] = { "--multitouch", "--abs-x=0:99", "--abs-y=0:99", NULL };
+	static const Ev first[] = { { EV_ABS, ABS_MT_SLOT, 0 },
+		                    { EV_ABS, ABS_MT_TRACKING_ID, 0 },
+		                    { EV_ABS, ABS_MT_POSITION_X, 10 },
+		                    { EV_ABS, ABS_MT_POSITION_Y, 11 },
+		                    { EV_KEY, BTN_TOUCH, 1 },
+		                    { EV_ABS, ABS_X, 10 },
+		                    { EV_ABS, ABS_Y, 11 },
+		                    { EV_SYN, SYN_REPORT, 0 } };
+	static const Ev again[] = { { EV_ABS, ABS_MT_SLOT, 0 },
+		                    { EV_ABS, ABS_MT_TRACKING_ID, 1 },
+		                    { EV_ABS, ABS_MT_POSITION_X, 20 },
+		                    { EV_ABS, ABS_MT_POSITION_Y, 21 },
+		                    { EV_KEY, BTN_TOUCH, 1 },
+		                    { EV_ABS, ABS_X, 20 },
+		                    { EV_ABS, ABS_Y, 21 },
+		                    { EV_SYN, SYN_REPORT, 0 } };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = NULL;
+	Ev got[8];
+
+	fixture_setup(f, args);
+	start_guest(f);
+	/* An 8-event touch frame through 4 buffers. */
+	call_ok(f, "Touch", g_variant_new("(usii)", 0, "down", 10, 11));
+	read_events(f, got, 8);
+	assert_events(got, first, 8);
+
+	/* QEMU goes away with the finger down; input meanwhile is refused, not queued. */
+	vfe_disconnect(f->fe);
+	wait_running(f, FALSE);
+	r = call(f, "Touch", g_variant_new("(usii)", 0, "up", 0, 0), &error);
+	g_assert_null(r);
+	g_assert_true(g_dbus_error_is_remote_error(error));
+	{
+		g_autofree char *remote = g_dbus_error_get_remote_error(error);
+
+		g_assert_cmpstr(remote, ==, "org.vhostdesktop.Input1.Error.NotRunning");
+	}
+
+	/* A new boot: the old contact is forgotten, the new one starts clean. */
+	g_assert_cmpint(vfe_reconnect(f->fe, TIMEOUT), ==, 0);
+	g_assert_cmpint(
+	        vfe_negotiate(f->fe,
+	                      ~((1ull << VIRTIO_F_IOMMU_PLATFORM) | (1ull << VHOST_F_LOG_ALL)),
+	                      UINT64_MAX),
+	        ==, 0);
+	g_assert_cmpint(vfe_mem_setup(f->fe, 1 << 20, 1), ==, 0);
+	g_assert_cmpint(vfe_queue_setup(f->fe, 0, QSIZE, 0), ==, 0);
+	g_assert_cmpint(vfe_queue_setup(f->fe, 1, QSIZE, 0), ==, 0);
+	wait_running(f, TRUE);
+	start_guest(f);
+	call_ok(f, "Touch", g_variant_new("(usii)", 0, "down", 20, 21));
+	read_events(f, got, 8);
+	assert_events(got, again, 8);
+	g_assert_cmpint(vfe_queue_wait_used(f->fe, 0, 100, NULL, NULL), ==, -ETIMEDOUT);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -542,6 +618,8 @@ main(int argc, char **argv)
 	g_test_add("/input/integration/config", Fixture, NULL, NULL, test_config, fixture_teardown);
 	g_test_add("/input/integration/status", Fixture, NULL, NULL, test_status, fixture_teardown);
 	g_test_add("/input/integration/short-buffer", Fixture, NULL, NULL, test_short_buffer,
+	           fixture_teardown);
+	g_test_add("/input/integration/reconnect", Fixture, NULL, NULL, test_reconnect,
 	           fixture_teardown);
 	g_test_add("/input/integration/migration", Fixture, NULL, NULL, test_migration,
 	           fixture_teardown);
