@@ -86,15 +86,16 @@ vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height, size
 
 	g_return_val_if_fail(width > 0 && height > 0, NULL);
 	raw = g_byte_array_sized_new((guint)(row * height));
+	g_byte_array_set_size(raw, (guint)(row * height));
 	for (uint32_t y = 0; y < height; y++) {
 		const uint32_t *src = (const uint32_t *)((const uint8_t *)pixels + y * stride);
-		uint8_t filter = 0;
+		uint8_t *dst = raw->data + y * row;
 
-		g_byte_array_append(raw, &filter, 1);
+		*dst++ = 0; /* filter: none */
 		for (uint32_t x = 0; x < width; x++) {
-			uint8_t rgb[3] = { src[x] >> 16, src[x] >> 8, src[x] };
-
-			g_byte_array_append(raw, rgb, 3);
+			*dst++ = (uint8_t)(src[x] >> 16);
+			*dst++ = (uint8_t)(src[x] >> 8);
+			*dst++ = (uint8_t)src[x];
 		}
 	}
 

@@ -44,3 +44,25 @@ tests_gpu_test_integration_DEPENDENCIES = tests/frontend/libvfe.a src/vhost-desk
 # End to end with QEMU 10 (uses tests/e2e's harness; VD_SKIP_E2E=1 skips it).
 TESTS += tests/gpu/gpu-outputs.sh
 EXTRA_DIST += tests/gpu/gpu-outputs.sh
+
+# The command decoder's fuzz target: replayed over its corpus in every build,
+# a libFuzzer program with --enable-fuzzing (clang).
+check_PROGRAMS += tests/gpu/replay-commands
+tests_gpu_replay_commands_SOURCES = tests/gpu/replay-commands.c tests/gpu/fuzz-commands.c \
+	tests/gpu/gpu-test.h
+tests_gpu_replay_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_replay_commands_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_replay_commands_LDADD = $(GPU_TEST_LDADD)
+TESTS += tests/gpu/replay-commands.sh
+EXTRA_DIST += tests/gpu/replay-commands.sh tests/gpu/make-seeds.py tests/gpu/corpus \
+	tests/gpu/crashes
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += tests/gpu/fuzz-commands
+tests_gpu_fuzz_commands_SOURCES = tests/gpu/fuzz-commands.c tests/gpu/gpu-test.h
+tests_gpu_fuzz_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
+tests_gpu_fuzz_commands_CFLAGS = $(GPU_TEST_CFLAGS) $(FUZZ_CFLAGS)
+tests_gpu_fuzz_commands_LDFLAGS = -fsanitize=fuzzer,address,undefined
+tests_gpu_fuzz_commands_LDADD = src/gpu/libvdgpu.a src/vhost/libvhost.a $(GLIB_LIBS) \
+	$(PIXMAN_LIBS)
+endif
