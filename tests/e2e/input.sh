@@ -4,17 +4,19 @@
 # ids and bits, EVIOCGABS the ranges we set, and events injected over D-Bus (--control)
 # must come out of the guest's /dev/input/eventN in order, a 8-event frame included (QEMU
 # gives the event queue 4 buffers). A second daemon serves a keyboard: Caps Lock set by the
-# guest must reach it through the status queue. $VD_INPUT_BACKEND overrides the daemon's
+# guest must reach it through the status queue. A third serves a 4-slot touchscreen: the
+# guest must accept it (INPUT_PROP_DIRECT, MT axes) and read two contacts. $VD_INPUT_BACKEND overrides the daemon's
 # command line.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-vd_e2e_init 8
+vd_e2e_init 10
 
 daemon=${VD_INPUT_BACKEND:-$top_builddir/src/vhost-desktop-input}
 read -r -a daemon_argv <<<"$daemon"
 ctl=$VD_WORK/input-control
 kbd_ctl=$VD_WORK/kbd-control
+mt_ctl=$VD_WORK/mt-control
 name="vhost-desktop tablet"
 
 # The guest has no evtest: a freestanding helper prints EVIOCGABS for every axis.
@@ -52,13 +54,20 @@ kbd=\$(vd_input_find "vhost-desktop keyboard" 30) && echo "keyboard \$kbd"
 [ -n "\$kbd" ] && echo "$caps" | base64 -d >"\$kbd" && echo "caps lock written"
 GUEST
 	cat <<'GUEST'
+mt=$(vd_input_find "vhost-desktop multitouch" 30) && echo "multitouch $mt"
+[ -n "$mt" ] && awk -v RS= '/Name="vhost-desktop multitouch"/' /proc/bus/input/devices |
+	sed 's/^/MT /'
 # evdev keeps events only for readers that have the node open: open it, then say so.
 vd_input_read "$dev" 13 90 >/tmp/events &
 reader=$!
+[ -n "$mt" ] && vd_input_read "$mt" 12 90 >/tmp/mt-events &
+mt_reader=$!
 sleep 2
 vd_signal READY
 wait $reader
+wait $mt_reader
 sed 's/^/EV /' /tmp/events
+[ -f /tmp/mt-events ] && sed 's/^/TOUCH /' /tmp/mt-events
 GUEST
 } >"$guest"
 
@@ -67,19 +76,31 @@ if ! command -v "${daemon_argv[0]}" >/dev/null; then
 fi
 if ! vd_backend_start input "${daemon_argv[@]}" --tablet --abs-x=-50:1919 --abs-y=0:1079 \
 	--control="$ctl"; then
-	for i in 1 2 3 4 5 6 7 8; do vd_not_ok "daemon did not start"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do vd_not_ok "daemon did not start"; done
 	exit 0
 fi
 kbd_ok=0
 vd_backend_start kbd "${daemon_argv[@]}" --keyboard --control="$kbd_ctl" || kbd_ok=1
 kbd_args=
 [ "$kbd_ok" -eq 0 ] && kbd_args=$(vd_vhost_user_args kbd vhost-user-input-pci)
+mt_ok=0
+vd_backend_start mt "${daemon_argv[@]}" --multitouch --slots=4 --abs-x=0:999 --abs-y=0:499 \
+	--control="$mt_ctl" || mt_ok=1
+mt_args=
+[ "$mt_ok" -eq 0 ] && mt_args=$(vd_vhost_user_args mt vhost-user-input-pci)
 # shellcheck disable=SC2046 # the words are meant to split
-vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci) $kbd_args
+vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci) $kbd_args $mt_args
 
 inject()
 {
-	gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input \
+	inject_to "$ctl" "$@"
+}
+
+inject_to()
+{
+	local to=$1
+	shift
+	gdbus call --address "unix:path=$to" --dest org.vhostdesktop.Input \
 		--object-path /org/vhostdesktop/Input --method "org.vhostdesktop.Input1.$1" "${@:2}" \
 		>>"$VD_WORK/gdbus.log" 2>&1
 }
@@ -108,6 +129,11 @@ if vd_wait_serial '^@@VD-E2E-READY@@$' 150; then
 		inject MoveAbsolute 1919 1079 &&
 		inject Button 272 false &&
 		injected=0
+	# Two contacts; the guest's input core drops the first ABS_MT_SLOT (slot 0 is current).
+	if [ "$mt_ok" -eq 0 ]; then
+		inject_to "$mt_ctl" Touch 0 down 10 11 && inject_to "$mt_ctl" Touch 1 down 30 31 ||
+			injected=1
+	fi
 fi
 vd_check "guest powers off by itself" vd_guest_wait 150
 out=$(vd_guest_output)
@@ -139,6 +165,27 @@ if [ "$kbd_ok" -eq 0 ]; then
 else
 	vd_not_ok "keyboard daemon did not start"
 	vd_not_ok "keyboard daemon did not start"
+fi
+if [ "$mt_ok" -eq 0 ]; then
+	vd_check "multitouch: INPUT_PROP_DIRECT, BTN_TOUCH, ABS_X/Y and ABS_MT_SLOT/POSITION/TRACKING_ID" \
+		out_has "MT B: PROP=2" "MT B: KEY=400 0 0 0 0 0" "MT B: ABS=260800000000003"
+	mt_expected='TOUCH 3 57 0
+TOUCH 3 53 10
+TOUCH 3 54 11
+TOUCH 1 330 1
+TOUCH 3 0 10
+TOUCH 3 1 11
+TOUCH 0 0 0
+TOUCH 3 47 1
+TOUCH 3 57 1
+TOUCH 3 53 30
+TOUCH 3 54 31
+TOUCH 0 0 0'
+	vd_check "multitouch: two contacts read in order from the guest's node" \
+		test "$(grep '^TOUCH ' <<<"$out")" = "$mt_expected"
+else
+	vd_not_ok "multitouch daemon did not start"
+	vd_not_ok "multitouch daemon did not start"
 fi
 vd_check "events injected over D-Bus were accepted" test "$injected" -eq 0
 expected='EV 3 0 100
