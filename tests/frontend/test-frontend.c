@@ -397,6 +397,87 @@ test_queue_driver(void)
 	g_assert_cmpuint(vfe_queue_free_count(fe, 0), ==, 4);
 }
 
+static void
+test_backend_channel(void)
+{
+	g_autoptr(VfeFrontend) fe = NULL;
+	g_autoptr(VfeFrontend) peer = NULL;
+	g_autoptr(VfeFrontend) channel = NULL;
+	VhostUserHeader hdr;
+	VhostUserIotlb miss = { .iova = 0x2345, .perm = VHOST_ACCESS_RO, .type = VHOST_IOTLB_MISS };
+	uint8_t raw[VHOST_USER_IOTLB_MSG_SIZE] = { 0 };
+	VhostUserIotlb update;
+	uint64_t ack = 99;
+	uint64_t iova = 0;
+	uint8_t perm = 0;
+	int fds[2];
+	size_t nfds = 2;
+
+	make_pair(&fe, &peer);
+	g_assert_cmpint(vfe_mem_init(fe, 1 << 20, 2, 0), ==, 0);
+	g_assert_cmpint(vfe_enable_backend_channel(fe), ==, 0);
+	g_assert_cmpint(vfe_recv_msg(peer, &hdr, NULL, 0, fds, &nfds, 1000), ==, 0);
+	g_assert_cmpuint(hdr.request, ==, VHOST_USER_SET_BACKEND_REQ_FD);
+	g_assert_cmpuint(nfds, ==, 1);
+	channel = vfe_new_from_fd(fds[0]);
+
+	/* A config change asking for an ack gets the configured value. */
+	g_assert_cmpint(vfe_wait_config_change(fe, 20), ==, -ETIMEDOUT);
+	vfe_set_config_change_reply(fe, (uint64_t)-1);
+	g_assert_cmpint(vfe_send_msg(channel, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG,
+	                             VHOST_USER_VERSION | VHOST_USER_NEED_REPLY_MASK, NULL, 0, NULL,
+	                             0),
+	                ==, 0);
+	g_assert_cmpint(vfe_recv_reply(channel, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, &ack,
+	                               sizeof(ack), NULL, 1000),
+	                ==, 0);
+	g_assert_cmpuint(ack, ==, (uint64_t)-1);
+	g_assert_cmpint(vfe_wait_config_change(fe, 1000), ==, 0);
+	g_assert_cmpint(vfe_wait_config_change(fe, 20), ==, -ETIMEDOUT);
+	/* Without NEED_REPLY: counted, not answered. */
+	vfe_send_msg(channel, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, 0, NULL, 0, NULL, 0);
+	g_assert_cmpint(vfe_wait_config_change(fe, 1000), ==, 0);
+	g_assert_cmpuint(vfe_backend_msg_count(fe, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG), ==, 2);
+
+	/* An IOTLB miss inside the front-end's map is answered on the main socket. */
+	g_assert_cmpint(vfe_last_iotlb_miss(fe, NULL, NULL), ==, -ENOENT);
+	vfe_iotlb_map_add(fe, 0x2000, 0x3000, 0x10000, VHOST_ACCESS_RW);
+	memcpy(raw, &miss, sizeof(miss));
+	vfe_send_msg(channel, VHOST_USER_BACKEND_IOTLB_MSG, 0, raw, sizeof(raw), NULL, 0);
+	g_assert_cmpint(vfe_recv_msg(peer, &hdr, raw, sizeof(raw), NULL, NULL, 1000), ==,
+	                (int)VHOST_USER_IOTLB_MSG_SIZE);
+	g_assert_cmpuint(hdr.request, ==, VHOST_USER_IOTLB_MSG);
+	memcpy(&update, raw, sizeof(update));
+	g_assert_cmpuint(update.type, ==, VHOST_IOTLB_UPDATE);
+	g_assert_cmpuint(update.iova, ==, 0x2000);
+	g_assert_cmpuint(update.size, ==, 0x3000);
+	g_assert_cmpuint(update.uaddr, ==, vfe_gpa_to_uaddr(fe, 0x10000));
+	g_assert_cmpuint(update.perm, ==, VHOST_ACCESS_RW);
+	g_assert_cmpint(vfe_last_iotlb_miss(fe, &iova, &perm), ==, 0);
+	g_assert_cmpuint(iova, ==, 0x2345);
+	g_assert_cmpuint(perm, ==, VHOST_ACCESS_RO);
+	/* A miss outside the map is recorded but not answered. */
+	miss.iova = 0x9000;
+	memcpy(raw, &miss, sizeof(miss));
+	vfe_send_msg(channel, VHOST_USER_BACKEND_IOTLB_MSG, 0, raw, sizeof(raw), NULL, 0);
+	g_assert_cmpint(vfe_wait_backend_msg(fe, VHOST_USER_BACKEND_IOTLB_MSG, 2, 1000), ==, 0);
+	g_assert_cmpint(vfe_recv_msg(peer, &hdr, raw, sizeof(raw), NULL, NULL, 50), ==,
+	                -ETIMEDOUT);
+	g_assert_cmpuint(vfe_backend_bad_msg_count(fe), ==, 0);
+
+	/* Malformed requests are counted. */
+	vfe_send_msg(channel, VHOST_USER_BACKEND_IOTLB_MSG, 0, raw, 4, NULL, 0);
+	vfe_send_msg(channel, 77, 0, NULL, 0, NULL, 0);
+	g_assert_cmpint(vfe_wait_backend_msg(fe, VHOST_USER_BACKEND_IOTLB_MSG, 3, 1000), ==, 0);
+	for (int i = 0; i < 100 && vfe_backend_bad_msg_count(fe) < 2; i++)
+		g_usleep(10 * 1000);
+	g_assert_cmpuint(vfe_backend_bad_msg_count(fe), ==, 2);
+
+	/* The channel closes with the connection. */
+	vfe_disconnect(fe);
+	g_assert_cmpint(vfe_wait_disconnect(channel, 1000), ==, 0);
+}
+
 static bool
 have_qemu_gpu(void)
 {
@@ -600,6 +681,7 @@ main(int argc, char **argv)
 	g_test_add_func("/frontend/raw/negotiate-scripted", test_negotiate_scripted);
 	g_test_add_func("/frontend/memory", test_memory);
 	g_test_add_func("/frontend/queue/driver", test_queue_driver);
+	g_test_add_func("/frontend/backend-channel", test_backend_channel);
 	g_test_add_func("/frontend/spawn/failure", test_spawn_failure);
 	g_test_add_func("/frontend/qemu-gpu/handshake", test_qemu_gpu_handshake);
 	g_test_add_func("/frontend/qemu-gpu/spawn-fd", test_qemu_gpu_spawn_fd);
