@@ -606,6 +606,55 @@ test_reconnect(Fixture *f, gconstpointer data)
 	g_assert_cmpint(vfe_queue_wait_used(f->fe, 0, 100, NULL, NULL), ==, -ETIMEDOUT);
 }
 
+static void
+test_session_bus(Fixture *f, gconstpointer data)
+{
+	static const char *const args[] = { "--keyboard", "--dbus-session", NULL };
+	static const Ev want[] = { { EV_KEY, KEY_B, 1 }, { EV_SYN, SYN_REPORT, 0 } };
+	g_autofree char *daemon = g_find_program_in_path("dbus-daemon");
+	g_autoptr(GTestDBus) tbus = NULL;
+	g_autoptr(GDBusConnection) session = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = NULL;
+	gint64 deadline;
+	Ev got[2];
+
+	if (!daemon) {
+		g_test_skip("no dbus-daemon for a private session bus");
+		return;
+	}
+	/* A private session bus; the daemon inherits its address. */
+	tbus = g_test_dbus_new(G_TEST_DBUS_NONE);
+	g_test_dbus_up(tbus);
+	fixture_setup(f, args);
+	start_guest(f);
+	session = g_dbus_connection_new_for_address_sync(
+	        g_test_dbus_get_bus_address(tbus),
+	        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+	                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+	        NULL, NULL, &error);
+	g_assert_no_error(error);
+	deadline = g_get_monotonic_time() + TIMEOUT * 1000;
+	for (;;) {
+		r = g_dbus_connection_call_sync(
+		        session, "org.vhostdesktop.Input", "/org/vhostdesktop/Input",
+		        "org.vhostdesktop.Input1", "PressKey", g_variant_new("(q)", KEY_B), NULL,
+		        G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, NULL);
+		if (r)
+			break;
+		/* The name is owned asynchronously. */
+		g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+		g_usleep(20000);
+	}
+	read_events(f, got, 2);
+	assert_events(got, want, 2);
+	/* Tear down the daemon while the bus still exists. */
+	fixture_teardown(f, NULL);
+	memset(f, 0, sizeof(*f));
+	g_dbus_connection_close_sync(session, NULL, NULL);
+	g_test_dbus_down(tbus);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -620,6 +669,8 @@ main(int argc, char **argv)
 	g_test_add("/input/integration/short-buffer", Fixture, NULL, NULL, test_short_buffer,
 	           fixture_teardown);
 	g_test_add("/input/integration/reconnect", Fixture, NULL, NULL, test_reconnect,
+	           fixture_teardown);
+	g_test_add("/input/integration/session-bus", Fixture, NULL, NULL, test_session_bus,
 	           fixture_teardown);
 	g_test_add("/input/integration/migration", Fixture, NULL, NULL, test_migration,
 	           fixture_teardown);
