@@ -581,7 +581,8 @@ uint64_t vfe_alloc_in_region(VfeFrontend *fe, unsigned int region, uint64_t len,
  * @data: source
  * @len: bytes; the range may span adjacent regions
  *
- * Returns: 0, or -EFAULT if any byte lies outside guest RAM.
+ * Returns: 0, or -EFAULT if any byte lies outside guest RAM (then nothing
+ *   is written).
  */
 int vfe_mem_write(VfeFrontend *fe, uint64_t gpa, const void *data, size_t len);
 

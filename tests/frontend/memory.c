@@ -282,7 +282,24 @@ vfe_alloc(VfeFrontend *fe, uint64_t len, uint64_t align)
 	return 0;
 }
 
-/* Copies between guest RAM and buf, piece by piece across regions. */
+/* Whether [gpa, gpa + len) lies in guest RAM, possibly across adjacent regions. */
+static bool
+vfe_mem_range_ok(VfeFrontend *fe, uint64_t gpa, size_t len)
+{
+	while (len > 0) {
+		VfeRegion *r = vfe_find_region(fe, gpa);
+		uint64_t chunk;
+
+		if (!r)
+			return false;
+		chunk = MIN((uint64_t)len, r->size - (gpa - r->gpa));
+		gpa += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+/* Copies between guest RAM and buf, piece by piece across regions; all or nothing. */
 static int
 vfe_mem_access(VfeFrontend *fe, uint64_t gpa, void *buf, const void *src, int fill,
                size_t len)
@@ -290,6 +307,8 @@ vfe_mem_access(VfeFrontend *fe, uint64_t gpa, void *buf, const void *src, int fi
 	uint8_t *p = buf;
 	const uint8_t *s = src;
 
+	if (!vfe_mem_range_ok(fe, gpa, len))
+		return -EFAULT;
 	while (len > 0) {
 		VfeRegion *r = vfe_find_region(fe, gpa);
 		size_t chunk;

@@ -498,8 +498,9 @@ gpu_send_create_2d(VfeFrontend *fe, uint32_t resource_id)
 		.width = 64,
 		.height = 32,
 	};
-	VfeBuf out = { vfe_alloc(fe, sizeof(cmd), 8), sizeof(cmd) };
-	VfeBuf in = { vfe_alloc(fe, sizeof(struct virtio_gpu_ctrl_hdr), 8),
+	/* Own pages, so that dirty logging can tell them apart. */
+	VfeBuf out = { vfe_alloc(fe, sizeof(cmd), 4096), sizeof(cmd) };
+	VfeBuf in = { vfe_alloc(fe, sizeof(struct virtio_gpu_ctrl_hdr), 4096),
 		      sizeof(struct virtio_gpu_ctrl_hdr) };
 
 	g_assert_cmpint(vfe_mem_write(fe, out.gpa, &cmd, sizeof(cmd)), ==, 0);
@@ -620,6 +621,46 @@ test_qemu_gpu_spawn_fd(void)
 }
 
 static void
+test_qemu_gpu_dirty_log(void)
+{
+	const char *argv[] = { QEMU_GPU_ARGV, NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VfeFrontend) fe = NULL;
+	struct virtio_gpu_ctrl_hdr resp = { 0 };
+	uint64_t resp_gpa, desc, avail, used, cmd_gpa;
+
+	if (!have_qemu_gpu())
+		return;
+	fe = vfe_spawn(argv, &error);
+	g_assert_no_error(error);
+	/* The SET_MEM_TABLE path this time, with holes between three regions. */
+	g_assert_cmpint(vfe_negotiate(fe, UINT64_MAX,
+	                              ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
+	                ==, 0);
+	g_assert_true(vfe_has_protocol_feature(fe, VHOST_USER_PROTOCOL_F_LOG_SHMFD));
+	g_assert_cmpint(vfe_mem_init(fe, 6 << 20, 3, VFE_MEM_HOLES), ==, 0);
+	g_assert_cmpint(vfe_mem_send_table(fe), ==, 0);
+	g_assert_cmpint(vfe_queue_setup(fe, 0, 64, VFE_QUEUE_LOG), ==, 0);
+	g_assert_cmpint(vfe_set_log(fe, 0), ==, 0);
+	g_assert_cmpint(vfe_set_features(fe, vfe_features(fe) | (1ull << VHOST_F_LOG_ALL)), ==, 0);
+	vfe_log_clear(fe);
+	g_assert_cmpuint(vfe_log_dirty_pages(fe), ==, 0);
+
+	resp_gpa = gpu_send_create_2d(fe, 3);
+	cmd_gpa = resp_gpa - 4096;
+	g_assert_cmpint(vfe_queue_wait_used(fe, 0, 5000, NULL, NULL), ==, 0);
+	g_assert_cmpint(vfe_mem_read(fe, resp_gpa, &resp, sizeof(resp)), ==, 0);
+	g_assert_cmpuint(resp.type, ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmpint(vfe_queue_ring_gpa(fe, 0, &desc, &avail, &used), ==, 0);
+	/* What the back-end wrote is dirty; what it only read is not. */
+	g_assert_true(vfe_log_is_dirty(fe, resp_gpa));
+	g_assert_true(vfe_log_is_dirty(fe, used));
+	g_assert_false(vfe_log_is_dirty(fe, cmd_gpa));
+	g_test_message("dirty pages after one command: %" G_GUINT64_FORMAT,
+	               (guint64)vfe_log_dirty_pages(fe));
+}
+
+static void
 test_qemu_gpu_crash(void)
 {
 	/* With fatal criticals, QEMU's back-end aborts on a guest error: a crash on demand. */
@@ -685,6 +726,7 @@ main(int argc, char **argv)
 	g_test_add_func("/frontend/spawn/failure", test_spawn_failure);
 	g_test_add_func("/frontend/qemu-gpu/handshake", test_qemu_gpu_handshake);
 	g_test_add_func("/frontend/qemu-gpu/spawn-fd", test_qemu_gpu_spawn_fd);
+	g_test_add_func("/frontend/qemu-gpu/dirty-log", test_qemu_gpu_dirty_log);
 	g_test_add_func("/frontend/qemu-gpu/crash", test_qemu_gpu_crash);
 	return g_test_run();
 }
