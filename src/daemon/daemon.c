@@ -22,6 +22,7 @@ typedef struct DaemonLoop {
 	GMainLoop *loop;
 	VhostDev *dev;
 	int listen_fd;
+	guint listen_source;
 	gboolean activated;
 	gboolean single_connection;
 	int status;
@@ -119,6 +120,20 @@ on_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static gboolean on_connection(int fd, GIOCondition cond, gpointer data);
+
+/*
+ * One front-end at a time: while one is served, the next waits in the
+ * listen backlog, so a front-end that reconnects at once is served as soon
+ * as the old connection's end has been handled.
+ */
+static void
+listen_resume(DaemonLoop *dl)
+{
+	if (dl->listen_fd >= 0 && !dl->listen_source)
+		dl->listen_source = g_unix_fd_add(dl->listen_fd, G_IO_IN, on_connection, dl);
+}
+
 static void
 on_disconnect(VhostDev *dev, void *data)
 {
@@ -129,6 +144,7 @@ on_disconnect(VhostDev *dev, void *data)
 		daemon_quit(0);
 	} else {
 		g_message("%s", _("The front-end disconnected; waiting for the next one"));
+		listen_resume(dl);
 	}
 }
 
@@ -144,12 +160,12 @@ on_connection(int fd, GIOCondition cond, gpointer data)
 		return G_SOURCE_CONTINUE;
 	}
 	if (vhost_dev_attach(dl->dev, conn) < 0) {
-		g_warning("%s", _("Refusing a second front-end while one is connected"));
 		close(conn);
 		return G_SOURCE_CONTINUE;
 	}
 	g_message("%s", _("Front-end connected"));
-	return G_SOURCE_CONTINUE;
+	dl->listen_source = 0;
+	return G_SOURCE_REMOVE;
 }
 
 int
@@ -157,7 +173,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 {
 	g_autoptr(GError) error = NULL;
 	DaemonLoop dl = { .dev = dev, .listen_fd = -1 };
-	guint sources[3] = { 0 };
+	guint sources[2] = { 0 };
 
 	dl.loop = g_main_loop_new(NULL, FALSE);
 	current_loop = &dl;
@@ -179,10 +195,10 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 			dl.status = 1;
 			goto out;
 		}
-		sources[0] = g_unix_fd_add(dl.listen_fd, G_IO_IN, on_connection, &dl);
+		listen_resume(&dl);
 	}
-	sources[1] = g_unix_signal_add(SIGTERM, on_signal, NULL);
-	sources[2] = g_unix_signal_add(SIGINT, on_signal, NULL);
+	sources[0] = g_unix_signal_add(SIGTERM, on_signal, NULL);
+	sources[1] = g_unix_signal_add(SIGINT, on_signal, NULL);
 	daemon_notify("READY=1");
 	g_main_loop_run(dl.loop);
 	daemon_notify("STOPPING=1");
@@ -192,6 +208,8 @@ out:
 	for (unsigned int i = 0; i < G_N_ELEMENTS(sources); i++)
 		if (sources[i])
 			g_source_remove(sources[i]);
+	if (dl.listen_source)
+		g_source_remove(dl.listen_source);
 	if (dl.listen_fd >= 0) {
 		close(dl.listen_fd);
 		/* Our own socket file goes with us; systemd's stays with systemd. */
