@@ -219,6 +219,39 @@ test_full_frame(Fixture *f, gconstpointer data)
 }
 
 static void
+test_updates_merge(Fixture *f, gconstpointer data)
+{
+	GBytes *p;
+	VdGpuMsgUpdate up;
+
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 1920, 1080);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 1920, 1080), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 0, 1920, 1080);
+	/* Full frames fill the socket (even an 8 MB one) while the peer does not read... */
+	for (int i = 0; i < 3; i++)
+		g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 1920, 1080), ==,
+		                VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), >, 0);
+	/* ...so these two wait whole, and become one UPDATE of their union. */
+	g_assert_cmphex(tg_flush(f->gpu, 1, 10, 20, 30, 40), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_flush(f->gpu, 1, 100, 5, 10, 10), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	for (int i = 0; i < 3; i++)
+		expect_update(f, 0, 0, 0, 1920, 1080, 0, 0, false);
+	peer_expect(f, VD_GPU_MSG_UPDATE, &p);
+	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
+	g_assert_cmpuint(up.x, ==, 10);
+	g_assert_cmpuint(up.y, ==, 5);
+	g_assert_cmpuint(up.width, ==, 100);
+	g_assert_cmpuint(up.height, ==, 55);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up) + 100 * 55 * 4);
+	g_assert_cmphex(((const uint32_t *)((const uint8_t *)g_bytes_get_data(p, NULL) +
+	                                    sizeof(up)))[0] & 0xffffff, ==, pattern(10, 5));
+	g_bytes_unref(p);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), ==, 0);
+}
+
+static void
 test_scanout_offset_and_format(Fixture *f, gconstpointer data)
 {
 	/* R8G8B8X8 is converted to x8r8g8b8 for QEMU: R and B swap places. */
@@ -407,6 +440,7 @@ main(int argc, char **argv)
 	g_log_set_fatal_mask("vd-gpu", G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL);
 #define ADD(name, fn) g_test_add(name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 	ADD("/gpu/qemu-socket/full-frame", test_full_frame);
+	ADD("/gpu/qemu-socket/updates-merge", test_updates_merge);
 	ADD("/gpu/qemu-socket/scanout-offset-format", test_scanout_offset_and_format);
 	ADD("/gpu/qemu-socket/cursor", test_cursor);
 	ADD("/gpu/qemu-socket/display-info", test_display_info_forwarded);
