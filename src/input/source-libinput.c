@@ -247,10 +247,12 @@ input_seat_close_restricted(int fd, void *user_data)
 	dev_t *rdev = g_hash_table_lookup(seat->fds, GINT_TO_POINTER(fd));
 
 	if (rdev && seat->system) {
-		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+		GVariant *r = g_dbus_connection_call_sync(
 		        seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION,
 		        "ReleaseDevice", g_variant_new("(uu)", major(*rdev), minor(*rdev)), NULL,
 		        G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+
+		g_clear_pointer(&r, g_variant_unref);
 	}
 	g_hash_table_remove(seat->fds, GINT_TO_POINTER(fd));
 	close(fd);
@@ -505,6 +507,9 @@ input_seat_dispatch(int fd, GIOCondition cond, gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+static void input_seat_log(struct libinput *li, enum libinput_log_priority prio, const char *fmt,
+                           va_list args) G_GNUC_PRINTF(3, 0);
+
 static void
 input_seat_log(struct libinput *li, enum libinput_log_priority prio, const char *fmt, va_list args)
 {
@@ -576,9 +581,11 @@ input_seat_free(InputSeat *seat)
 	if (seat->udev)
 		udev_unref(seat->udev);
 	if (seat->system) {
-		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+		GVariant *r = g_dbus_connection_call_sync(
 		        seat->system, LOGIND_NAME, seat->session_path, LOGIND_SESSION,
 		        "ReleaseControl", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, NULL);
+
+		g_clear_pointer(&r, g_variant_unref);
 		g_object_unref(seat->system);
 	}
 	g_free(seat->session_path);
