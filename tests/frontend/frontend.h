@@ -8,6 +8,11 @@
  * Everything a test can wait on has a timeout, so no test hangs on a dead or
  * stuck back-end.
  *
+ * Building against it: add -I$(top_srcdir)/tests to the program's CPPFLAGS,
+ * `#include "frontend/frontend.h"`, and link $(VFE_LIBS) (that is
+ * tests/frontend/libvfe.a $(GLIB_LIBS)). Tests that spawn a back-end should
+ * ignore SIGPIPE or rely on the library, which sends with MSG_NOSIGNAL.
+ *
  * Conventions:
  * - Functions returning int give 0 (or a non-negative value where said) on
  *   success and a negative errno on failure: -ETIMEDOUT when the back-end did

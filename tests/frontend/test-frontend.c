@@ -487,6 +487,8 @@ have_qemu_gpu(void)
 	return false;
 }
 
+static bool use_indirect;
+
 /* Queues a RESOURCE_CREATE_2D and kicks; returns the response's GPA. */
 static uint64_t
 gpu_send_create_2d(VfeFrontend *fe, uint32_t resource_id)
@@ -504,7 +506,10 @@ gpu_send_create_2d(VfeFrontend *fe, uint32_t resource_id)
 		      sizeof(struct virtio_gpu_ctrl_hdr) };
 
 	g_assert_cmpint(vfe_mem_write(fe, out.gpa, &cmd, sizeof(cmd)), ==, 0);
-	g_assert_cmpint(vfe_queue_add(fe, 0, &out, 1, &in, 1), >=, 0);
+	if (use_indirect)
+		g_assert_cmpint(vfe_queue_add_indirect(fe, 0, &out, 1, &in, 1), >=, 0);
+	else
+		g_assert_cmpint(vfe_queue_add(fe, 0, &out, 1, &in, 1), >=, 0);
 	g_assert_cmpint(vfe_queue_kick(fe, 0), ==, 0);
 	return in.gpa;
 }
@@ -513,27 +518,13 @@ gpu_send_create_2d(VfeFrontend *fe, uint32_t resource_id)
 static uint32_t
 gpu_create_2d(VfeFrontend *fe, uint32_t resource_id)
 {
-	struct virtio_gpu_resource_create_2d cmd = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
-		.resource_id = resource_id,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
-		.width = 64,
-		.height = 32,
-	};
 	struct virtio_gpu_ctrl_hdr resp = { 0 };
-	VfeBuf out = { vfe_alloc(fe, sizeof(cmd), 8), sizeof(cmd) };
-	VfeBuf in = { vfe_alloc(fe, sizeof(resp), 8), sizeof(resp) };
 	uint32_t id = 0, len = 0;
-	int head;
+	uint64_t resp_gpa = gpu_send_create_2d(fe, resource_id);
 
-	g_assert_cmpint(vfe_mem_write(fe, out.gpa, &cmd, sizeof(cmd)), ==, 0);
-	head = vfe_queue_add(fe, 0, &out, 1, &in, 1);
-	g_assert_cmpint(head, >=, 0);
-	g_assert_cmpint(vfe_queue_kick(fe, 0), ==, 0);
 	g_assert_cmpint(vfe_queue_wait_used(fe, 0, 5000, &id, &len), ==, 0);
-	g_assert_cmpuint(id, ==, (unsigned int)head);
 	g_assert_cmpuint(len, ==, sizeof(resp));
-	g_assert_cmpint(vfe_mem_read(fe, in.gpa, &resp, sizeof(resp)), ==, 0);
+	g_assert_cmpint(vfe_mem_read(fe, resp_gpa, &resp, sizeof(resp)), ==, 0);
 	return resp.type;
 }
 
@@ -584,6 +575,13 @@ test_qemu_gpu_handshake(void)
 	g_assert_cmpuint(gpu_create_2d(fe, 1), ==, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 	g_assert_cmpuint(gpu_create_2d(fe, 0), ==, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 	g_assert_cmpuint(vfe_queue_call_count(fe, 0), >=, 1);
+	/* The same through an indirect table. */
+	g_assert_true(vfe_has_feature(fe, VIRTIO_RING_F_INDIRECT_DESC));
+	use_indirect = true;
+	g_assert_cmpuint(gpu_create_2d(fe, 2), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	use_indirect = false;
+	/* Every chain came back: the free list is whole again. */
+	g_assert_cmpuint(vfe_queue_free_count(fe, 0), ==, 256);
 
 	status = vfe_child_terminate(fe);
 	g_assert_cmpint(status, >=, 0);
@@ -660,6 +658,59 @@ test_qemu_gpu_dirty_log(void)
 	               (guint64)vfe_log_dirty_pages(fe));
 }
 
+/* Round trips per second through QEMU's back-end: the cost of the test front-end's path. */
+static void
+test_qemu_gpu_perf(void)
+{
+	const char *argv[] = { QEMU_GPU_ARGV, NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VfeFrontend) fe = NULL;
+	const unsigned int n = 2000;
+	/* Create and unref resource 1 in turn: every command succeeds, nothing is logged. */
+	struct virtio_gpu_resource_create_2d create = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = 1,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = 64,
+		.height = 64,
+	};
+	struct virtio_gpu_resource_unref unref = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+		.resource_id = 1,
+	};
+	struct virtio_gpu_ctrl_hdr resp;
+	VfeBuf out[2], in;
+	gint64 start, elapsed;
+
+	if (!g_test_perf()) {
+		g_test_skip("performance test; run with -m perf");
+		return;
+	}
+	if (!have_qemu_gpu())
+		return;
+	fe = vfe_spawn(argv, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(vfe_negotiate(fe, UINT64_MAX, UINT64_MAX), ==, 0);
+	g_assert_cmpint(vfe_mem_setup(fe, 4 << 20, 1), ==, 0);
+	g_assert_cmpint(vfe_queue_setup(fe, 0, 256, 0), ==, 0);
+	out[0] = (VfeBuf){ vfe_alloc(fe, sizeof(create), 8), sizeof(create) };
+	out[1] = (VfeBuf){ vfe_alloc(fe, sizeof(unref), 8), sizeof(unref) };
+	in = (VfeBuf){ vfe_alloc(fe, sizeof(resp), 8), sizeof(resp) };
+	vfe_mem_write(fe, out[0].gpa, &create, sizeof(create));
+	vfe_mem_write(fe, out[1].gpa, &unref, sizeof(unref));
+	start = g_get_monotonic_time();
+	for (unsigned int i = 0; i < n; i++) {
+		g_assert_cmpint(vfe_queue_add(fe, 0, &out[i % 2], 1, &in, 1), >=, 0);
+		vfe_queue_kick(fe, 0);
+		g_assert_cmpint(vfe_queue_wait_used(fe, 0, 5000, NULL, NULL), ==, 0);
+		vfe_mem_read(fe, in.gpa, &resp, sizeof(resp));
+		g_assert_cmpuint(resp.type, ==, VIRTIO_GPU_RESP_OK_NODATA);
+	}
+	elapsed = g_get_monotonic_time() - start;
+	g_test_minimized_result((double)elapsed / n, "%.1f us per round trip (%u requests)",
+	                        (double)elapsed / n, n);
+}
+
 static void
 test_qemu_gpu_crash(void)
 {
@@ -728,5 +779,6 @@ main(int argc, char **argv)
 	g_test_add_func("/frontend/qemu-gpu/spawn-fd", test_qemu_gpu_spawn_fd);
 	g_test_add_func("/frontend/qemu-gpu/dirty-log", test_qemu_gpu_dirty_log);
 	g_test_add_func("/frontend/qemu-gpu/crash", test_qemu_gpu_crash);
+	g_test_add_func("/frontend/qemu-gpu/perf", test_qemu_gpu_perf);
 	return g_test_run();
 }
