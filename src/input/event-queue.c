@@ -22,7 +22,6 @@ struct InputEventQueue {
 	GArray *open;          /* struct virtio_input_event */
 	uint64_t dropped_frames;
 	uint64_t dropped_events;
-	uint64_t warned_frames;
 	gint64 last_warn;
 };
 
@@ -68,7 +67,6 @@ input_event_queue_warn(InputEventQueue *q)
 	          " oldest frames (%" G_GUINT64_FORMAT " events) so far",
 	          q->dropped_frames, q->dropped_events);
 	q->last_warn = now;
-	q->warned_frames = q->dropped_frames;
 }
 
 /*

@@ -179,6 +179,12 @@ input_evdev_describe(int fd, GError **error)
 	for (unsigned int t = EV_SYN + 1; t < EV_CNT; t++) {
 		if (!(types[t / LONG_BITS] & (1ul << (t % LONG_BITS))))
 			continue;
+		/*
+		 * Force feedback needs effects uploaded through ioctls that
+		 * virtio-input cannot carry: the guest must not see it.
+		 */
+		if (t == EV_FF || t == EV_FF_STATUS || t == EV_PWR)
+			continue;
 		input_desc_set_type(desc, t);
 		memset(bits, 0, sizeof(bits));
 		if (ioctl(fd, EVIOCGBIT(t, sizeof(bits)), bits) >= 0)
