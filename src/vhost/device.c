@@ -328,9 +328,9 @@ remap_queues(VhostDev *dev)
 		vhost_queue_remap(q);
 		vhost_queue_update_state(q);
 		/* Work stalled on a miss resumes now that the mapping may be there. */
-		if (was_waiting && q->started && q->rings_mapped && dev->info.ops->queue_kicked) {
+		if (was_waiting && q->started && q->rings_mapped) {
 			q->waiting_iotlb = false;
-			dev->info.ops->queue_kicked(dev->info.opaque, q, q->index);
+			vhost_queue_dispatch(q);
 		}
 	}
 }

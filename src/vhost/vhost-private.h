@@ -110,6 +110,9 @@ struct VhostQueue {
 	bool broken;
 	bool waiting_iotlb;
 	bool notifications_off;
+	/* Chains this dispatch may still pop; the rest waits for an idle callback. */
+	unsigned int budget;
+	guint resume_source;
 	/* inflight tracking (INFLIGHT_SHMFD) */
 	VhostInflightQueueSplit *inflight;
 	uint64_t inflight_counter;
@@ -127,6 +130,8 @@ void vhost_queue_update_state(VhostQueue *q);
 uint16_t vhost_queue_stop(VhostQueue *q);
 /* Re-translate ring addresses after memory or IOTLB changes. */
 void vhost_queue_remap(VhostQueue *q);
+/* Call the device's queue_kicked with a fresh pop budget. */
+void vhost_queue_dispatch(VhostQueue *q);
 void vhost_queue_mark_broken(VhostQueue *q, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vhost_queue_set_kick_fd(VhostQueue *q, int fd);
 void vhost_queue_set_call_fd(VhostQueue *q, int fd);

@@ -71,6 +71,8 @@ vhost_queue_reset(VhostQueue *q)
 	queue_set_started(q, false);
 	if (q->kick_source)
 		g_source_remove(q->kick_source);
+	if (q->resume_source)
+		g_source_remove(q->resume_source);
 	close_fd(&q->kick_fd);
 	close_fd(&q->call_fd);
 	close_fd(&q->err_fd);
@@ -96,6 +98,39 @@ vhost_queue_mark_broken(VhostQueue *q, const char *fmt, ...)
 		(void)eventfd_write(q->err_fd, 1);
 }
 
+static bool
+host_ranges_overlap(const void *a, size_t alen, const void *b, size_t blen)
+{
+	uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+
+	return x < y + blen && y < x + alen;
+}
+
+/*
+ * Dispatch to the device with a fresh budget. Without one, a guest that keeps
+ * the ring full (or aliases the used ring onto the avail ring, so that each
+ * completion posts a new request) would keep us in one callback forever.
+ */
+void
+vhost_queue_dispatch(VhostQueue *q)
+{
+	const VhostDeviceOps *ops = q->dev->info.ops;
+
+	q->budget = MAX(q->num, 1u);
+	if (q->started && !q->broken && ops->queue_kicked)
+		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+}
+
+static gboolean
+resume_cb(gpointer data)
+{
+	VhostQueue *q = data;
+
+	q->resume_source = 0;
+	vhost_queue_dispatch(q);
+	return G_SOURCE_REMOVE;
+}
+
 void
 vhost_queue_remap(VhostQueue *q)
 {
@@ -115,6 +150,16 @@ vhost_queue_remap(VhostQueue *q)
 	                                     sizeof(uint16_t),
 	                             true, &err);
 	q->rings_mapped = q->desc && q->avail && q->used;
+	size_t desc_len = sizeof(VringDesc) * q->num;
+	size_t avail_len = sizeof(VringAvail) + sizeof(uint16_t) * (q->num + 1);
+	size_t used_len = sizeof(VringUsed) + sizeof(VringUsedElem) * q->num + sizeof(uint16_t);
+	if (q->rings_mapped && (host_ranges_overlap(q->desc, desc_len, q->avail, avail_len) ||
+	                        host_ranges_overlap(q->desc, desc_len, q->used, used_len) ||
+	                        host_ranges_overlap(q->avail, avail_len, q->used, used_len))) {
+		vhost_queue_mark_broken(q, "descriptor table and rings overlap");
+		q->rings_mapped = false;
+		return;
+	}
 	/* The spec's alignment (16, 2, 4) is what makes our loads and stores atomic. */
 	if (q->rings_mapped && (((uintptr_t)q->desc & 15) || ((uintptr_t)q->avail & 1) ||
 	                        ((uintptr_t)q->used & 3))) {
@@ -131,7 +176,6 @@ static gboolean
 kick_cb(int fd, GIOCondition cond, gpointer data)
 {
 	VhostQueue *q = data;
-	const VhostDeviceOps *ops = q->dev->info.ops;
 	eventfd_t value;
 
 	if (eventfd_read(fd, &value) < 0 && errno != EAGAIN) {
@@ -140,8 +184,7 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 		q->kick_source = 0;
 		return G_SOURCE_REMOVE;
 	}
-	if (q->started && !q->broken && ops->queue_kicked)
-		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+	vhost_queue_dispatch(q);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -149,7 +192,6 @@ void
 vhost_queue_update_state(VhostQueue *q)
 {
 	bool can_run = q->kick_set && q->enabled && q->num > 0 && q->addr_set && !q->broken;
-	const VhostDeviceOps *ops = q->dev->info.ops;
 
 	if (can_run && !q->rings_mapped)
 		vhost_queue_remap(q);
@@ -166,8 +208,8 @@ vhost_queue_update_state(VhostQueue *q)
 	}
 	queue_set_started(q, can_run);
 	/* The driver may have queued buffers before we were ready to look. */
-	if (can_run && ops->queue_kicked)
-		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+	if (can_run)
+		vhost_queue_dispatch(q);
 }
 
 uint16_t
@@ -400,6 +442,12 @@ vhost_queue_pop(VhostQueue *q)
 
 	if (!queue_usable(q))
 		return NULL;
+	if (q->budget == 0) {
+		if (!q->resume_source)
+			q->resume_source = g_idle_add(resume_cb, q);
+		return NULL;
+	}
+	q->budget--;
 	if (q->resubmit_pos < q->resubmit_num)
 		return pop_resubmitted(q);
 	avail_idx = ring_read16(&q->avail->idx);
