@@ -234,7 +234,8 @@ gboolean vfe_restart(VfeFrontend *fe, GError **error);
  * @fe: a front-end
  * @request: request number (need not be a known one)
  * @flags: header flags; 0 means VHOST_USER_VERSION. Sent exactly as given
- *   otherwise, so a test can send a wrong version or a reply bit.
+ *   otherwise, so a test can send a wrong version or a reply bit (for a
+ *   header with flags 0, build it by hand and use vfe_send_bytes()).
  * @payload: (nullable): @size bytes of payload
  * @size: payload size written into the header and sent
  * @fds: (nullable): file descriptors to pass (not closed; SCM_RIGHTS dups them)
