@@ -462,6 +462,61 @@ test_short_buffer(Fixture *f, gconstpointer data)
 }
 
 static void
+test_odd_buffers(Fixture *f, gconstpointer data)
+{
+	static const char *const args[] = { "--keyboard", NULL };
+	struct virtio_input_event ev;
+	struct virtio_input_event bad_led = { GUINT16_TO_LE(EV_LED), GUINT16_TO_LE(LED_MAX),
+		                              GUINT32_TO_LE(1) };
+	uint64_t a, b, st;
+	uint32_t id, len = 99;
+	VfeBuf halves[2];
+	VfeBuf out;
+	Ev got[1];
+
+	fixture_setup(f, args);
+	/* One event over a chain of two 4-byte buffers: legal, so delivered across both. */
+	a = vfe_alloc(f->fe, 4, 4);
+	b = vfe_alloc(f->fe, 4, 4);
+	halves[0] = (VfeBuf){ a, 4 };
+	halves[1] = (VfeBuf){ b, 4 };
+	g_assert_cmpint(vfe_queue_add(f->fe, 0, NULL, 0, halves, 2), >=, 0);
+	post_event_buffer(f, 8);
+	g_assert_cmpint(vfe_queue_kick(f->fe, 0), ==, 0);
+	call_ok(f, "PressKey", g_variant_new("(q)", KEY_Z));
+	g_assert_cmpint(vfe_queue_wait_used(f->fe, 0, TIMEOUT, &id, &len), ==, 0);
+	g_assert_cmpuint(len, ==, 8);
+	vfe_mem_read(f->fe, a, &ev, 4);
+	vfe_mem_read(f->fe, b, (uint8_t *)&ev + 4, 4);
+	g_assert_cmpuint(GUINT16_FROM_LE(ev.type), ==, EV_KEY);
+	g_assert_cmpuint(GUINT16_FROM_LE(ev.code), ==, KEY_Z);
+	g_assert_cmpuint(GUINT32_FROM_LE(ev.value), ==, 1);
+	read_events(f, got, 1);
+	g_assert_cmpuint(got[0].type, ==, EV_SYN);
+
+	/* Status buffers too short, or for an LED the keyboard lacks: used, ignored. */
+	st = vfe_alloc(f->fe, 8, 8);
+	vfe_mem_write(f->fe, st, &bad_led, sizeof(bad_led));
+	out = (VfeBuf){ st, 4 };
+	g_assert_cmpint(vfe_queue_add(f->fe, 1, &out, 1, NULL, 0), >=, 0);
+	out = (VfeBuf){ st, 8 };
+	g_assert_cmpint(vfe_queue_add(f->fe, 1, &out, 1, NULL, 0), >=, 0);
+	g_assert_cmpint(vfe_queue_kick(f->fe, 1), ==, 0);
+	for (int i = 0; i < 2; i++) {
+		len = 99;
+		g_assert_cmpint(vfe_queue_wait_used(f->fe, 1, TIMEOUT, NULL, &len), ==, 0);
+		g_assert_cmpuint(len, ==, 0);
+	}
+	{
+		g_autoptr(GVariant) leds = get_prop(f, "Leds");
+
+		g_assert_cmpuint(g_variant_get_uint32(leds), ==, 0);
+	}
+	/* The device still works. */
+	call_ok(f, "ReleaseKey", g_variant_new("(q)", KEY_Z));
+}
+
+static void
 test_stuck_guest(Fixture *f, gconstpointer data)
 {
 	static const char *const args[] = { "--mouse", "--queue-limit=64", NULL };
@@ -656,6 +711,47 @@ test_session_bus(Fixture *f, gconstpointer data)
 	g_test_dbus_down(tbus);
 }
 
+/* As libvirt starts it: --print-capabilities, then --fd=N on a connected socket. */
+static void
+test_libvirt_fd(void)
+{
+	g_autofree char *prog = daemon_path();
+	const char *caps_argv[] = { prog, "--print-capabilities", NULL };
+	const char *argv[] = { prog, "--tablet", "--name=libvirt tablet", NULL };
+	g_autofree char *out = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VfeFrontend) fe = NULL;
+	struct virtio_input_config c = { 0 };
+	int status;
+
+	g_assert_true(g_spawn_sync(NULL, (char **)caps_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+	                           &out, NULL, &status, &error));
+	g_assert_no_error(error);
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	g_assert_cmpstr(out, ==,
+	                "{\"type\":\"input\",\"features\":[\"evdev-path\",\"no-grab\"]}\n");
+
+	fe = vfe_spawn_fd(argv, &error);
+	g_assert_no_error(error);
+	abort_child = vfe_child_pid(fe);
+	g_assert_cmpint(
+	        vfe_negotiate(fe, ~((1ull << VIRTIO_F_IOMMU_PLATFORM) | (1ull << VHOST_F_LOG_ALL)),
+	                      UINT64_MAX),
+	        ==, 0);
+	c.select = VIRTIO_INPUT_CFG_ID_NAME;
+	g_assert_cmpint(vfe_set_config(fe, 0, 2, VHOST_SET_CONFIG_TYPE_FRONTEND, &c), ==, 0);
+	g_assert_cmpint(vfe_get_config(fe, 0, sizeof(c), &c), ==, 0);
+	g_assert_cmpuint(c.size, ==, strlen("libvirt tablet"));
+	g_assert_cmpmem(c.u.string, c.size, "libvirt tablet", c.size);
+	/* With --fd the daemon ends when the front-end closes the socket. */
+	vfe_disconnect(fe);
+	status = vfe_child_wait(fe, TIMEOUT);
+	g_assert_cmpint(status, >=, 0);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	abort_child = 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -675,6 +771,9 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/input/integration/migration", Fixture, NULL, NULL, test_migration,
 	           fixture_teardown);
+	g_test_add("/input/integration/odd-buffers", Fixture, NULL, NULL, test_odd_buffers,
+	           fixture_teardown);
+	g_test_add_func("/input/integration/libvirt-fd", test_libvirt_fd);
 	g_test_add("/input/integration/stuck-guest", Fixture, NULL, NULL, test_stuck_guest,
 	           fixture_teardown);
 	return g_test_run();
