@@ -113,9 +113,11 @@ translate_touch(InputLiState *st, const InputDesc *desc, const InputLiEvent *ev,
 			}
 			st->tracking[s] = -1;
 		}
+		/* Nothing was down: no frame to close (and no empty SYN_REPORT). */
+		if (st->touches)
+			st->frame_pending = true;
 		st->touches = 0;
 		st->primary = -1;
-		st->frame_pending = true;
 		return;
 	}
 	/* Seat slots beyond what the device has cannot be shown: dropped. */
