@@ -75,6 +75,7 @@ input_evdev_filter_feed(InputEvdevFilter *f, const InputDesc *desc, const struct
 		case SYN_REPORT:
 			if (f->dropping || f->frame->len == 0) {
 				/* Stale, or nothing the guest should see: no empty frames. */
+				f->resync = f->resync || f->dropping;
 				f->dropping = false;
 				g_array_set_size(f->frame, 0);
 				return;
@@ -103,6 +104,27 @@ input_evdev_filter_feed(InputEvdevFilter *f, const InputDesc *desc, const struct
 	if (f->frame->len >= 4096)
 		g_array_set_size(f->frame, 0);
 	g_array_append_val(f->frame, e);
+}
+
+void
+input_evdev_filter_resync_keys(InputEvdevFilter *f, const uint8_t *down_now, InputEmitFunc emit,
+                               void *user_data)
+{
+	bool any = false;
+
+	f->resync = false;
+	for (unsigned int k = 0; k < KEY_CNT; k++) {
+		uint8_t bit = 1u << (k % 8);
+
+		/* Presses that were lost stay lost: a guest key must not start on its own. */
+		if ((f->keys_down[k / 8] & bit) && !(down_now[k / 8] & bit)) {
+			f->keys_down[k / 8] &= ~bit;
+			emit(EV_KEY, (uint16_t)k, 0, user_data);
+			any = true;
+		}
+	}
+	if (any)
+		emit(EV_SYN, SYN_REPORT, 0, user_data);
 }
 
 void
@@ -236,9 +258,19 @@ input_evdev_readable(int fd, GIOCondition cond, gpointer user_data)
 		}
 		if (n % sizeof(buf[0]))
 			g_warning("%s: short read of %zd bytes", ev->path ? ev->path : "evdev", n);
-		for (size_t i = 0; i < (size_t)n / sizeof(buf[0]); i++)
+		for (size_t i = 0; i < (size_t)n / sizeof(buf[0]); i++) {
 			input_evdev_filter_feed(&ev->filter, ev->desc, &buf[i], input_evdev_emit_cb,
 			                        ev);
+			if (ev->filter.resync) {
+				uint8_t down[KEY_CNT / 8 + 1] = { 0 };
+
+				/* Not an evdev node (tests): nothing to ask, nothing released. */
+				if (ioctl(ev->fd, EVIOCGKEY(sizeof(down)), down) >= 0)
+					input_evdev_filter_resync_keys(&ev->filter, down,
+					                               input_evdev_emit_cb, ev);
+				ev->filter.resync = false;
+			}
+		}
 		if ((size_t)n < sizeof(buf))
 			break;
 	}

@@ -57,6 +57,7 @@ InputDesc *input_evdev_describe(int fd, GError **error);
 typedef struct InputEvdevFilter {
 	GArray *frame; /* InputEvent */
 	bool dropping;
+	bool resync; /* a SYN_DROPPED ended: key state to be checked */
 	uint8_t keys_down[KEY_CNT / 8 + 1];
 } InputEvdevFilter;
 
@@ -64,5 +65,11 @@ void input_evdev_filter_init(InputEvdevFilter *f);
 void input_evdev_filter_clear(InputEvdevFilter *f);
 void input_evdev_filter_feed(InputEvdevFilter *f, const InputDesc *desc,
                              const struct input_event *ev, InputEmitFunc emit, void *user_data);
+/*
+ * After events were dropped: keys the guest has down that are up now
+ * (down_now as EVIOCGKEY gives it, KEY_CNT bits) are released, as one frame.
+ */
+void input_evdev_filter_resync_keys(InputEvdevFilter *f, const uint8_t *down_now,
+                                    InputEmitFunc emit, void *user_data);
 /* The device is gone: release every key the guest has down, as one frame. */
 void input_evdev_filter_release_all(InputEvdevFilter *f, InputEmitFunc emit, void *user_data);

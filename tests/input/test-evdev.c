@@ -195,6 +195,43 @@ test_filter_unknown_codes(void)
 }
 
 static void
+test_resync_after_drop(void)
+{
+	g_autoptr(InputDesc) desc = load_desc("usb-keyboard.desc");
+	g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(InputEvent));
+	uint8_t down_now[KEY_CNT / 8 + 1] = { 0 };
+	InputEvdevFilter f;
+	static const struct input_event in[] = {
+		{ .type = EV_KEY, .code = KEY_A, .value = 1 },
+		{ .type = EV_KEY, .code = KEY_B, .value = 1 },
+		{ .type = EV_SYN, .code = SYN_REPORT },
+		/* The kernel's buffer overflowed: A's release was lost. */
+		{ .type = EV_SYN, .code = SYN_DROPPED },
+		{ .type = EV_KEY, .code = KEY_C, .value = 1 },
+		{ .type = EV_SYN, .code = SYN_REPORT },
+	};
+	static const InputEvent want[] = {
+		{ EV_KEY, KEY_A, 1 },
+		{ EV_KEY, KEY_B, 1 },
+		{ EV_SYN, SYN_REPORT, 0 },
+		/* EVIOCGKEY says only B (and C, whose press was lost) are down. */
+		{ EV_KEY, KEY_A, 0 },
+		{ EV_SYN, SYN_REPORT, 0 },
+	};
+
+	input_evdev_filter_init(&f);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(in); i++)
+		input_evdev_filter_feed(&f, desc, &in[i], collect, got);
+	g_assert_true(f.resync);
+	down_now[KEY_B / 8] |= 1u << (KEY_B % 8);
+	down_now[KEY_C / 8] |= 1u << (KEY_C % 8);
+	input_evdev_filter_resync_keys(&f, down_now, collect, got);
+	g_assert_false(f.resync);
+	expect(got, want, G_N_ELEMENTS(want));
+	input_evdev_filter_clear(&f);
+}
+
+static void
 test_not_evdev(void)
 {
 	g_autoptr(GError) error = NULL;
@@ -220,6 +257,7 @@ main(int argc, char **argv)
 	g_test_add_func("/input/evdev/touchscreen", test_touchscreen);
 	g_test_add_func("/input/evdev/keyboard", test_keyboard);
 	g_test_add_func("/input/evdev/filter-unknown-codes", test_filter_unknown_codes);
+	g_test_add_func("/input/evdev/resync-after-drop", test_resync_after_drop);
 	g_test_add_func("/input/evdev/not-evdev", test_not_evdev);
 	return g_test_run();
 }
