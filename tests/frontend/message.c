@@ -162,6 +162,8 @@ vfe_sendmsg(int fd, const void *hdr, size_t hdr_len, const void *payload, size_t
 		for (size_t k = 0, left = (size_t)n; k < 2; k++) {
 			size_t take = MIN(left, iov[k].iov_len);
 
+			if (take == 0)
+				continue; /* an empty payload has no base to advance */
 			iov[k].iov_base = (uint8_t *)iov[k].iov_base + take;
 			iov[k].iov_len -= take;
 			left -= take;
