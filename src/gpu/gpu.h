@@ -40,14 +40,20 @@ typedef struct VdGpuQemu VdGpuQemu;
 typedef int (*VdGpuMapSgFunc)(void *opaque, uint64_t addr, uint64_t len, bool write,
                               struct iovec *iov, unsigned int max_iov);
 
+/* A run of guest memory backing a resource (adjacent entries merged). */
+typedef struct VdGpuBacking {
+	uint64_t addr;
+	uint64_t length;
+} VdGpuBacking;
+
 typedef struct VdGpuResource {
 	uint32_t id;
 	uint32_t format;           /* VIRTIO_GPU_FORMAT_* */
 	uint32_t width, height;
 	pixman_image_t *image;
 	uint64_t hostmem;          /* bytes charged against --max-hostmem */
-	struct virtio_gpu_mem_entry *backing;
-	uint64_t *backing_offset;  /* start of each entry in the backing */
+	VdGpuBacking *backing;
+	uint64_t *backing_offset;  /* start of each run in the backing */
 	uint32_t nr_backing;
 	uint64_t backing_size;
 	uint32_t scanout_mask;     /* scanouts showing this resource */

@@ -279,7 +279,9 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_attach_backing c;
 	g_autofree struct virtio_gpu_mem_entry *entries = NULL;
+	g_autofree VdGpuBacking *runs = NULL;
 	g_autofree uint64_t *offsets = NULL;
+	uint32_t nr_runs = 0;
 	struct iovec iov[VD_GPU_MAP_IOV];
 	VdGpuResource *res;
 	uint64_t total = 0;
@@ -306,8 +308,9 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 	}
 
 	entries = g_new(struct virtio_gpu_mem_entry, c.nr_entries);
-	offsets = g_new(uint64_t, c.nr_entries);
 	memcpy(entries, cmd->req + sizeof(c), c.nr_entries * sizeof(*entries));
+	runs = g_new(VdGpuBacking, c.nr_entries);
+	offsets = g_new(uint64_t, c.nr_entries);
 	for (uint32_t i = 0; i < c.nr_entries; i++) {
 		uint64_t addr = entries[i].addr, len = entries[i].length;
 		int n = 0;
@@ -320,12 +323,27 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 			      i, (guint64)entries[i].addr, entries[i].length);
 			return;
 		}
-		offsets[i] = total;
+		if (len == 0)
+			continue;
+		/*
+		 * Pages that follow each other in the guest become one run: a
+		 * transfer then maps and copies it in one go.
+		 */
+		if (nr_runs && runs[nr_runs - 1].addr + runs[nr_runs - 1].length == addr) {
+			runs[nr_runs - 1].length += len;
+		} else {
+			runs[nr_runs] = (VdGpuBacking){ addr, len };
+			offsets[nr_runs++] = total;
+		}
 		total += len;
 	}
-	res->backing = g_steal_pointer(&entries);
+	if (nr_runs == 0) {
+		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "backing of 0 bytes");
+		return;
+	}
+	res->backing = g_steal_pointer(&runs);
 	res->backing_offset = g_steal_pointer(&offsets);
-	res->nr_backing = c.nr_entries;
+	res->nr_backing = nr_runs;
 	res->backing_size = total;
 	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
 }

@@ -256,6 +256,20 @@ test_attach_backing(Fixture *f, gconstpointer data)
 		g_assert_cmpuint(res->backing[0].addr, ==, TG_RAM_BASE);
 	}
 
+	/* Adjacent entries are kept as one run; the backing reads the same. */
+	{
+		struct virtio_gpu_mem_entry adj[3] = {
+			{ TG_RAM_BASE + 40960, 4096 }, { TG_RAM_BASE + 45056, 100 },
+			{ TG_RAM_BASE + 45156, 4000 },
+		};
+
+		g_assert_cmphex(tg_create_2d(f->gpu, 3, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 8, 8), ==,
+		                VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmphex(tg_attach(f->gpu, 3, adj, 3), ==, VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmpuint(vd_gpu_resource_lookup(f->gpu, 3)->nr_backing, ==, 1);
+		g_assert_cmpuint(vd_gpu_resource_lookup(f->gpu, 3)->backing_size, ==, 8196);
+	}
+
 	/* The full count of entries is accepted. */
 	{
 		g_autofree struct virtio_gpu_mem_entry *many =
