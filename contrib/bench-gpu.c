@@ -304,6 +304,7 @@ cmp_double(const void *a, const void *b)
 typedef struct {
 	double fps, median_ms, p99_ms, gbps;
 	double small_median_us, small_p99_us;
+	double transfer_ms, flush_ms;   /* medians of each half alone */
 	bool ok;
 } Result;
 
@@ -376,6 +377,29 @@ bench_run(const char *binary, unsigned int frames, unsigned int small)
 	r.gbps = r.fps * FRAME_BYTES / 1e9;
 	r.median_ms = pct(ft, frames, 0.5);
 	r.p99_ms = pct(ft, frames, 0.99);
+
+	/* Where a frame's time goes: TRANSFER alone, then FLUSH until the UPDATE arrived. */
+	for (unsigned int i = 0; i < frames; i++) {
+		gint64 t0 = g_get_monotonic_time();
+
+		add_cmd(&b, 0, &t, sizeof(t));
+		vfe_queue_kick(b.fe, 0);
+		if (wait_cmds(&b, 1, false) < 0)
+			break;
+		ft[i] = (g_get_monotonic_time() - t0) / 1000.0;
+	}
+	r.transfer_ms = pct(ft, frames, 0.5);
+	for (unsigned int i = 0; i < frames; i++) {
+		gint64 t0 = g_get_monotonic_time();
+
+		updates = b.peer.updates;
+		add_cmd(&b, 0, &fl, sizeof(fl));
+		vfe_queue_kick(b.fe, 0);
+		if (wait_cmds(&b, 1, false) < 0 || !peer_wait_updates(&b.peer, updates + 1))
+			break;
+		ft[i] = (g_get_monotonic_time() - t0) / 1000.0;
+	}
+	r.flush_ms = pct(ft, frames, 0.5);
 
 	for (unsigned int i = 0; i < small; i++) {
 		gint64 t0 = g_get_monotonic_time();
@@ -499,9 +523,10 @@ main(int argc, char **argv)
 		}
 		printf("%s\n  (a) full frame: %.0f frames/s, median %.3f ms, p99 %.3f ms, %.2f GB/s"
 		       " (%.2fx the limit's frame time)\n"
+		       "      alone: TRANSFER %.3f ms, FLUSH until UPDATE arrived %.3f ms (medians)\n"
 		       "  (b) CREATE_2D+UNREF 64x64: median %.1f us, p99 %.1f us\n",
 		       list[n], r->fps, r->median_ms, r->p99_ms, r->gbps, r->median_ms / lim_ms,
-		       r->small_median_us, r->small_p99_us);
+		       r->transfer_ms, r->flush_ms, r->small_median_us, r->small_p99_us);
 	}
 	if (n >= 2 && res[0].ok && res[1].ok) {
 		printf("ratios %s / %s: frames/s %.2fx, small median %.2fx\n", list[0], list[1],
