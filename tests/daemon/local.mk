@@ -1,1 +1,6 @@
-# tests/daemon
+# The shared daemon plumbing, tested through the echo daemon.
+check_PROGRAMS += tests/daemon/test-daemon
+tests_daemon_test_daemon_SOURCES = tests/daemon/test-daemon.c
+tests_daemon_test_daemon_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_daemon_test_daemon_LDADD = tests/frontend/libvfe.a $(GLIB_LIBS)
+TESTS += tests/daemon/test-daemon
