@@ -33,8 +33,11 @@ static DaemonLoop *current_loop;
 void
 daemon_init(void)
 {
+	/* VHOST_DESKTOP_LOCALEDIR lets tests use catalogues from the build tree. */
+	const char *localedir = g_getenv("VHOST_DESKTOP_LOCALEDIR");
+
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+	bindtextdomain(GETTEXT_PACKAGE, localedir ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 	/* Writes to a closed pipe or socket are errors we handle, not a reason to die. */
