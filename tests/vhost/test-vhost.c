@@ -110,7 +110,7 @@ test_handshake(void)
 	const unsigned int expected[] = {
 		VHOST_USER_PROTOCOL_F_MQ, VHOST_USER_PROTOCOL_F_LOG_SHMFD,
 		VHOST_USER_PROTOCOL_F_REPLY_ACK, VHOST_USER_PROTOCOL_F_BACKEND_REQ,
-		VHOST_USER_PROTOCOL_F_BACKEND_SEND_FD, VHOST_USER_PROTOCOL_F_CONFIG,
+		VHOST_USER_PROTOCOL_F_CONFIG,
 		VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD, VHOST_USER_PROTOCOL_F_RESET_DEVICE,
 		VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS, VHOST_USER_PROTOCOL_F_STATUS,
 		VHOST_USER_PROTOCOL_F_DEVICE_STATE,
@@ -119,6 +119,7 @@ test_handshake(void)
 		g_assert_true(v & (1ull << expected[i]));
 	/* Nothing that does not work is offered. */
 	g_assert_false(v & (1ull << VHOST_USER_PROTOCOL_F_HOST_NOTIFIER));
+	g_assert_false(v & (1ull << VHOST_USER_PROTOCOL_F_BACKEND_SEND_FD));
 	g_assert_false(v & (1ull << VHOST_USER_PROTOCOL_F_INBAND_NOTIFICATIONS));
 	g_assert_false(v & (1ull << VHOST_USER_PROTOCOL_F_PAGEFAULT));
 	g_assert_cmpint(vfe_call_u64(fe, VHOST_USER_GET_QUEUE_NUM, &v), ==, 0);
@@ -562,6 +563,9 @@ test_dirty_log(void)
 
 	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, VFE_QUEUE_LOG), ==, 0);
 	g_assert_cmpint(vfe_set_log(fe, 0), ==, 0);
+	/* SET_LOG_FD: the back-end signals this eventfd after it logged writes. */
+	int log_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_LOG_FD, NULL, 0, &log_fd, 1), ==, 0);
 	g_assert_cmpint(vfe_set_features(fe, vfe_features(fe) | (1ull << VHOST_F_LOG_ALL)), ==, 0);
 	vfe_log_clear(fe);
 
@@ -580,6 +584,10 @@ test_dirty_log(void)
 	g_assert_false(vfe_log_is_dirty(fe, in));
 	g_assert_false(vfe_log_is_dirty(fe, out));
 	g_assert_false(vfe_log_is_dirty(fe, untouched));
+	eventfd_t kicks = 0;
+	g_assert_cmpint(eventfd_read(log_fd, &kicks), ==, 0);
+	g_assert_cmpuint(kicks, >=, 1);
+	close(log_fd);
 }
 
 static void
@@ -727,6 +735,24 @@ test_status_and_reset(void)
 }
 
 static void
+test_reset_owner(void)
+{
+	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
+	uint32_t id, len;
+
+	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, 0), ==, 0);
+	assert_echo(fe, "owned");
+	/* The deprecated RESET_OWNER resets like RESET_DEVICE: rings stop. */
+	g_assert_cmpint(vfe_request(fe, VHOST_USER_RESET_OWNER, NULL, 0, NULL, 0), ==, 0);
+	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
+	VfeBuf ob = { out, 3 }, ib = { in, 8 };
+	g_assert_cmpint(vfe_queue_add(fe, 0, &ob, 1, &ib, 1), >=, 0);
+	vfe_queue_kick(fe, 0);
+	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+	assert_alive(fe);
+}
+
+static void
 test_device_state(void)
 {
 	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
@@ -815,6 +841,7 @@ main(int argc, char **argv)
 	g_test_add_func("/vhost/vring-base-stops", test_vring_base_stops);
 	g_test_add_func("/vhost/vring-enable", test_queue_disable);
 	g_test_add_func("/vhost/status-reset", test_status_and_reset);
+	g_test_add_func("/vhost/reset-owner", test_reset_owner);
 	g_test_add_func("/vhost/device-state", test_device_state);
 	return g_test_run();
 }
