@@ -626,9 +626,8 @@ handle_set_vring_enable(VhostDev *dev, VhostRequest *req)
 
 	if (!q || req->p->state.num > 1)
 		return -EINVAL;
+	/* Disabling pauses the ring; its fds and addresses stay for re-enabling. */
 	q->enabled = req->p->state.num == 1;
-	if (!q->enabled && q->started)
-		vhost_queue_stop(q);
 	vhost_queue_update_state(q);
 	return 0;
 }

@@ -91,6 +91,28 @@ assert_alive(VfeFrontend *fe)
 	g_assert_true(f & (1ull << VIRTIO_F_VERSION_1));
 }
 
+/* Queues one echo request; the caller kicks and waits. */
+static int
+add_request(VfeFrontend *fe)
+{
+	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
+	VfeBuf ob = { out, 3 }, ib = { in, 8 };
+
+	vfe_mem_write(fe, out, "abc", 3);
+	return vfe_queue_add(fe, 0, &ob, 1, &ib, 1);
+}
+
+/* A request is queued and kicked, and nothing comes back. */
+static void
+assert_not_served(VfeFrontend *fe)
+{
+	uint32_t id, len;
+
+	g_assert_cmpint(add_request(fe), >=, 0);
+	vfe_queue_kick(fe, 0);
+	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+}
+
 static void
 test_handshake(void)
 {
@@ -679,12 +701,7 @@ test_vring_base_stops(void)
 	g_assert_cmpint(vfe_queue_get_base(fe, 0, &base), ==, 0);
 	g_assert_cmpuint(base, ==, 2);
 	/* Stopped: a kick is not served until the ring is set up again. */
-	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
-	VfeBuf ob = { out, 3 }, ib = { in, 8 };
-	vfe_mem_write(fe, out, "abc", 3);
-	g_assert_cmpint(vfe_queue_add(fe, 0, &ob, 1, &ib, 1), >=, 0);
-	vfe_queue_kick(fe, 0);
-	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+	assert_not_served(fe);
 	g_assert_cmpint(vfe_queue_resume(fe, 0, base), ==, 0);
 	g_assert_cmpint(vfe_queue_wait_used(fe, 0, -1, &id, &len), ==, 0);
 	g_assert_cmpuint(len, ==, 3);
@@ -696,15 +713,17 @@ test_queue_disable(void)
 	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
 	uint32_t id, len;
 
-	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, VFE_QUEUE_NO_ENABLE), ==, 0);
-	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
-	VfeBuf ob = { out, 3 }, ib = { in, 8 };
-	g_assert_cmpint(vfe_queue_add(fe, 0, &ob, 1, &ib, 1), >=, 0);
-	vfe_queue_kick(fe, 0);
 	/* Disabled rings are not processed; enabling picks up what was queued. */
-	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, VFE_QUEUE_NO_ENABLE), ==, 0);
+	assert_not_served(fe);
 	g_assert_cmpint(vfe_queue_enable(fe, 0, true), ==, 0);
 	g_assert_cmpint(vfe_queue_wait_used(fe, 0, -1, &id, &len), ==, 0);
+	/* And again: a ring disabled while running keeps its kick fd for later. */
+	g_assert_cmpint(vfe_queue_enable(fe, 0, false), ==, 0);
+	assert_not_served(fe);
+	g_assert_cmpint(vfe_queue_enable(fe, 0, true), ==, 0);
+	g_assert_cmpint(vfe_queue_wait_used(fe, 0, -1, &id, &len), ==, 0);
+	assert_echo(fe, "kicks work again");
 }
 
 static void
@@ -712,7 +731,6 @@ test_status_and_reset(void)
 {
 	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
 	uint8_t status = 0;
-	uint32_t id, len;
 
 	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, 0), ==, 0);
 	g_assert_cmpint(vfe_set_status(fe, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
@@ -726,11 +744,7 @@ test_status_and_reset(void)
 	g_assert_cmpint(vfe_get_status(fe, &status), ==, 0);
 	g_assert_cmpuint(status, ==, 0);
 	/* After a reset, rings are gone until the front-end sets them up again. */
-	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
-	VfeBuf ob = { out, 3 }, ib = { in, 8 };
-	g_assert_cmpint(vfe_queue_add(fe, 0, &ob, 1, &ib, 1), >=, 0);
-	vfe_queue_kick(fe, 0);
-	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+	assert_not_served(fe);
 	assert_alive(fe);
 }
 
@@ -738,17 +752,12 @@ static void
 test_reset_owner(void)
 {
 	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
-	uint32_t id, len;
 
 	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, 0), ==, 0);
 	assert_echo(fe, "owned");
 	/* The deprecated RESET_OWNER resets like RESET_DEVICE: rings stop. */
 	g_assert_cmpint(vfe_request(fe, VHOST_USER_RESET_OWNER, NULL, 0, NULL, 0), ==, 0);
-	uint64_t out = vfe_alloc(fe, 8, 0), in = vfe_alloc(fe, 8, 0);
-	VfeBuf ob = { out, 3 }, ib = { in, 8 };
-	g_assert_cmpint(vfe_queue_add(fe, 0, &ob, 1, &ib, 1), >=, 0);
-	vfe_queue_kick(fe, 0);
-	g_assert_cmpint(vfe_queue_wait_used(fe, 0, SHORT_MS, &id, &len), ==, -ETIMEDOUT);
+	assert_not_served(fe);
 	assert_alive(fe);
 }
 
