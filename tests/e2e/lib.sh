@@ -203,7 +203,7 @@ vd_backend_start()
 	return 0
 }
 
-# Stops the back-end called NAME. Prints its exit status (143 = killed by SIGTERM).
+# Stops the back-end called NAME (SIGTERM, then SIGKILL after 5 s).
 vd_backend_stop()
 {
 	local i
@@ -219,7 +219,7 @@ vd_backend_stop()
 # (mktemp under $TMPDIR), so the words can be used unquoted.
 vd_vhost_user_args()
 {
-	local name=$1 device=$2 props=
+	local name=$1 device=$2 props= p
 	shift 2
 	for p in "$@"; do
 		props="$props,$p"
