@@ -6,7 +6,7 @@
 # Leaves OUTDIR/vmlinuz and OUTDIR/initramfs.cpio.gz. A test adds its own /test.sh by
 # appending a second cpio archive (the kernel unpacks concatenated archives in order), so
 # one base image serves every test. The result is cached per kernel version and per
-# version of this script; set VD_E2E_KVER to pick a kernel other than the newest one.
+# version of this script and of busybox; set VD_E2E_KVER to pick a kernel other than the newest one.
 # OUTDIR/kver names the kernel version the image was built for.
 set -euo pipefail
 
@@ -20,6 +20,9 @@ die()
 	echo "build-initramfs: $*" >&2
 	exit 1
 }
+
+# depmod and modinfo live in /sbin, which a non-root PATH may lack.
+export PATH="$PATH:/sbin:/usr/sbin"
 
 kver=${VD_E2E_KVER:-}
 if [ -z "$kver" ]; then
@@ -39,11 +42,9 @@ if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is dynamically linked (apt-get install busybox-static)"
 fi
 command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
-command -v depmod >/dev/null || command -v /sbin/depmod >/dev/null ||
-	die "depmod not found (apt-get install kmod)"
-export PATH="$PATH:/sbin:/usr/sbin"
+command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
 
-stamp="$kver $(sha256sum "$0" | cut -c1-16)"
+stamp="$kver $(cat "$0" "$busybox" | sha256sum | cut -c1-16)"
 if [ -f "$outdir/stamp" ] && [ "$(cat "$outdir/stamp")" = "$stamp" ] &&
 	[ -f "$outdir/vmlinuz" ] && [ -f "$outdir/initramfs.cpio.gz" ] && [ -f "$outdir/kver" ]; then
 	exit 0
