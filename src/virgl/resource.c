@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Resources in virglrenderer: RESOURCE_CREATE_2D/3D, RESOURCE_UNREF,
+ * ATTACH/DETACH_BACKING and the transfers. Every size is checked here before
+ * virglrenderer sees it (it checks too, but older releases had holes), the
+ * memory a guest can make the host allocate is capped, and a 3D transfer
+ * names a resource attached to the context it runs in.
+ */
+#define G_LOG_DOMAIN "vd-virgl"
+
+#include <errno.h>
+#include <string.h>
+#include <virglrenderer.h>
+
+#include "virgl/virgl-private.h"
+
+/* virglrenderer.h declares struct virgl_box only; its layout is virtio_gpu_box's. */
+struct virgl_box {
+	uint32_t x, y, z, w, h, d;
+};
+G_STATIC_ASSERT(sizeof(struct virgl_box) == sizeof(struct virtio_gpu_box));
+
+/* Gallium's pipe_texture_target (virglrenderer's p_defines.h). */
+#define VD_PIPE_BUFFER 0u
+#define VD_PIPE_TEXTURE_2D 2u
+#define VD_PIPE_MAX_TEXTURE_TYPES 9u
+#define VD_VIRGL_BIND_RENDER_TARGET (1u << 1)
+#define VD_VIRGL_MAX_LEVELS 15u
+#define VD_VIRGL_MAX_SAMPLES 32u
+
+VdVirglResource *
+vd_virgl_resource_lookup(VdVirgl *virgl, uint32_t id)
+{
+	if (id == 0)
+		return NULL;
+	return g_hash_table_lookup(virgl->resources, GUINT_TO_POINTER(id));
+}
+
+static void
+resource_detach_backing(VdVirglResource *res)
+{
+	struct iovec *iov = NULL;
+	int n = 0;
+
+	if (!res->iov)
+		return;
+	/* virglrenderer hands back the array we lent it. */
+	virgl_renderer_resource_detach_iov((int)res->id, &iov, &n);
+	g_free(res->iov);
+	res->iov = NULL;
+	res->nr_iov = 0;
+	res->backing_size = 0;
+}
+
+void
+vd_virgl_resource_free(VdVirgl *virgl, VdVirglResource *res)
+{
+	GHashTableIter iter;
+	VdVirglCtx *ctx;
+
+	g_hash_table_iter_init(&iter, virgl->contexts);
+	while (g_hash_table_iter_next(&iter, NULL, (void **)&ctx))
+		g_hash_table_remove(ctx->resources, GUINT_TO_POINTER(res->id));
+	resource_detach_backing(res);
+	virgl_renderer_resource_unref(res->id);
+	virgl->hostmem -= res->hostmem;
+	g_hash_table_remove(virgl->resources, GUINT_TO_POINTER(res->id));
+	g_free(res);
+}
+
+void
+vd_virgl_resources_clear(VdVirgl *virgl)
+{
+	GHashTableIter iter;
+	VdVirglResource *res;
+
+	while (g_hash_table_size(virgl->resources) > 0) {
+		g_hash_table_iter_init(&iter, virgl->resources);
+		g_hash_table_iter_next(&iter, NULL, (void **)&res);
+		vd_virgl_resource_free(virgl, res);
+	}
+}
+
+static bool
+resource_create(VdVirgl *virgl, VdVirglCmd *cmd, struct virgl_renderer_resource_create_args *args)
+{
+	VdVirglResource *res;
+	uint64_t bytes;
+	int ret;
+
+	if (args->handle == 0 || vd_virgl_resource_lookup(virgl, args->handle)) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   args->handle ? "resource id already in use" : "resource id 0");
+		return false;
+	}
+	if (args->target >= VD_PIPE_MAX_TEXTURE_TYPES || args->width == 0 || args->height == 0 ||
+	    args->depth == 0 || args->array_size == 0 || args->height > VD_VIRGL_MAX_DIMENSION ||
+	    args->depth > VD_VIRGL_MAX_DIMENSION || args->array_size > VD_VIRGL_MAX_ARRAY_SIZE ||
+	    args->last_level >= VD_VIRGL_MAX_LEVELS || args->nr_samples > VD_VIRGL_MAX_SAMPLES ||
+	    (args->target != VD_PIPE_BUFFER && args->width > VD_VIRGL_MAX_DIMENSION) ||
+	    (args->target == VD_PIPE_BUFFER && (args->height != 1 || args->depth != 1))) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "resource size or target out of range");
+		return false;
+	}
+	/* An estimate (4 bytes a texel, mipmaps ignored) that bounds what a guest can pin. */
+	bytes = (uint64_t)args->width * args->height * args->depth * args->array_size *
+	        MAX(args->nr_samples, 1u) * (args->target == VD_PIPE_BUFFER ? 1u : 4u);
+	if (bytes > virgl->opts.max_hostmem || virgl->hostmem > virgl->opts.max_hostmem - bytes) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
+		                   "3D resources above the host memory limit");
+		return false;
+	}
+	ret = virgl_renderer_resource_create(args, NULL, 0);
+	if (ret != 0) {
+		g_debug("virgl_renderer_resource_create(%u): %d", args->handle, ret);
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "resource refused by the renderer");
+		return false;
+	}
+	res = g_new0(VdVirglResource, 1);
+	res->id = args->handle;
+	res->target = args->target;
+	res->format = args->format;
+	res->bind = args->bind;
+	res->width = args->width;
+	res->height = args->height;
+	res->depth = args->depth;
+	res->array_size = args->array_size;
+	res->last_level = args->last_level;
+	res->hostmem = bytes;
+	virgl->hostmem += bytes;
+	g_hash_table_insert(virgl->resources, GUINT_TO_POINTER(res->id), res);
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	return true;
+}
+
+void
+vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_resource_create_2d req;
+	struct virgl_renderer_resource_create_args args = { 0 };
+
+	memcpy(&req, cmd->req, sizeof(req));
+	/* As a 2D device would: a render target texture the scanout can show. */
+	args.handle = req.resource_id;
+	args.target = VD_PIPE_TEXTURE_2D;
+	args.format = req.format;
+	args.bind = VD_VIRGL_BIND_RENDER_TARGET;
+	args.width = req.width;
+	args.height = req.height;
+	args.depth = 1;
+	args.array_size = 1;
+	args.flags = VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP;
+	resource_create(virgl, cmd, &args);
+}
+
+void
+vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_resource_create_3d req;
+	struct virgl_renderer_resource_create_args args;
+
+	memcpy(&req, cmd->req, sizeof(req));
+	args = (struct virgl_renderer_resource_create_args){
+		.handle = req.resource_id,
+		.target = req.target,
+		.format = req.format,
+		.bind = req.bind,
+		.width = req.width,
+		.height = req.height,
+		.depth = req.depth,
+		.array_size = req.array_size,
+		.last_level = req.last_level,
+		.nr_samples = req.nr_samples,
+		.flags = req.flags,
+	};
+	resource_create(virgl, cmd, &args);
+}
+
+void
+vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_resource_unref req;
+	VdVirglResource *res;
+
+	memcpy(&req, cmd->req, sizeof(req));
+	res = vd_virgl_resource_lookup(virgl, req.resource_id);
+	if (!res) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   "no such resource");
+		return;
+	}
+	vd_virgl_resource_free(virgl, res);
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+void
+vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_resource_attach_backing req;
+	g_autoptr(GArray) iov = NULL;
+	VdVirglResource *res;
+	uint64_t total = 0;
+	int ret;
+
+	memcpy(&req, cmd->req, sizeof(req));
+	res = vd_virgl_resource_lookup(virgl, req.resource_id);
+	if (!res) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   "no such resource");
+		return;
+	}
+	if (res->iov) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
+		return;
+	}
+	if (req.nr_entries == 0 || req.nr_entries > VD_VIRGL_MAX_BACKING_ENTRIES) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "backing entry count out of range");
+		return;
+	}
+	if ((cmd->req_len - sizeof(req)) / sizeof(struct virtio_gpu_mem_entry) < req.nr_entries) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "backing entries beyond the request");
+		return;
+	}
+	if (!virgl->map_sg) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no guest memory table");
+		return;
+	}
+	iov = g_array_new(FALSE, FALSE, sizeof(struct iovec));
+	for (uint32_t i = 0; i < req.nr_entries; i++) {
+		struct virtio_gpu_mem_entry ent;
+		struct iovec part[VD_VIRGL_MAP_IOV];
+		int n;
+
+		memcpy(&ent, cmd->req + sizeof(req) + i * sizeof(ent), sizeof(ent));
+		if (ent.length == 0) {
+			vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+			                   "empty backing entry");
+			return;
+		}
+		/* Written too: transfers from the host land in it. */
+		n = virgl->map_sg(virgl->map_opaque, ent.addr, ent.length, true, part,
+		                  G_N_ELEMENTS(part));
+		if (n <= 0) {
+			vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+			                   "backing entry outside guest memory");
+			return;
+		}
+		g_array_append_vals(iov, part, (guint)n);
+		total += ent.length;
+	}
+	res->nr_iov = iov->len;
+	res->iov = (struct iovec *)(void *)g_array_free(g_steal_pointer(&iov), FALSE);
+	res->backing_size = total;
+	ret = virgl_renderer_resource_attach_iov((int)res->id, res->iov, (int)res->nr_iov);
+	if (ret != 0) {
+		g_free(res->iov);
+		res->iov = NULL;
+		res->nr_iov = 0;
+		res->backing_size = 0;
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                   "backing refused by the renderer");
+		return;
+	}
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+void
+vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_resource_detach_backing req;
+	VdVirglResource *res;
+
+	memcpy(&req, cmd->req, sizeof(req));
+	res = vd_virgl_resource_lookup(virgl, req.resource_id);
+	if (!res) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   "no such resource");
+		return;
+	}
+	if (!res->iov) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		return;
+	}
+	resource_detach_backing(res);
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+/* True when [start, start + len) lies in [0, size), with no overflow. */
+static bool
+range_inside(uint32_t start, uint32_t len, uint32_t size)
+{
+	return start <= size && len <= size - start;
+}
+
+void
+vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_transfer_to_host_2d req;
+	struct virgl_box box;
+	VdVirglResource *res;
+	int ret;
+
+	memcpy(&req, cmd->req, sizeof(req));
+	res = vd_virgl_resource_lookup(virgl, req.resource_id);
+	if (!res) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   "no such resource");
+		return;
+	}
+	if (res->target != VD_PIPE_TEXTURE_2D || !range_inside(req.r.x, req.r.width, res->width) ||
+	    !range_inside(req.r.y, req.r.height, res->height)) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "rectangle outside the resource");
+		return;
+	}
+	if (!res->iov || req.offset >= res->backing_size) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                   res->iov ? "offset beyond the backing" : "no backing attached");
+		return;
+	}
+	box = (struct virgl_box){ req.r.x, req.r.y, 0, req.r.width, req.r.height, 1 };
+	ret = virgl_renderer_transfer_write_iov(res->id, 0, 0, 0, 0, &box, req.offset, NULL, 0);
+	if (ret != 0) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "transfer refused by the renderer");
+		return;
+	}
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+/* The resource a 3D transfer may touch, or NULL after answering an error. */
+static VdVirglResource *
+transfer_3d_check(VdVirgl *virgl, VdVirglCmd *cmd, struct virtio_gpu_transfer_host_3d *req)
+{
+	VdVirglResource *res;
+	VdVirglCtx *ctx;
+	uint32_t w, h, d;
+
+	memcpy(req, cmd->req, sizeof(*req));
+	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
+	if (!ctx) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		                   "no such context");
+		return NULL;
+	}
+	res = vd_virgl_resource_lookup(virgl, req->resource_id);
+	if (!res || !g_hash_table_contains(ctx->resources, GUINT_TO_POINTER(req->resource_id))) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   res ? "resource not attached to the context" : "no such resource");
+		return NULL;
+	}
+	if (req->level > res->last_level) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "mipmap level out of range");
+		return NULL;
+	}
+	w = MAX(res->width >> req->level, 1u);
+	h = MAX(res->height >> req->level, 1u);
+	/* z indexes depth slices, or layers and cube faces of array textures. */
+	d = MAX(MAX(res->depth >> req->level, 1u), res->array_size);
+	if (res->target == VD_PIPE_BUFFER)
+		w = res->width;
+	if (!range_inside(req->box.x, req->box.w, w) || !range_inside(req->box.y, req->box.h, h) ||
+	    !range_inside(req->box.z, req->box.d, d)) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "box outside the resource");
+		return NULL;
+	}
+	if (!res->iov) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		return NULL;
+	}
+	if (req->offset >= res->backing_size) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "offset beyond the backing");
+		return NULL;
+	}
+	return res;
+}
+
+void
+vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_transfer_host_3d req;
+	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
+	struct virgl_box box;
+
+	if (!res)
+		return;
+	memcpy(&box, &req.box, sizeof(box));
+	if (virgl_renderer_transfer_write_iov(res->id, cmd->hdr.ctx_id, (int)req.level, req.stride,
+	                                      req.layer_stride, &box, req.offset, NULL, 0) != 0) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "transfer refused by the renderer");
+		return;
+	}
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+void
+vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+{
+	struct virtio_gpu_transfer_host_3d req;
+	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
+	struct virgl_box box;
+
+	if (!res)
+		return;
+	memcpy(&box, &req.box, sizeof(box));
+	if (virgl_renderer_transfer_read_iov(res->id, cmd->hdr.ctx_id, req.level, req.stride,
+	                                     req.layer_stride, &box, req.offset, NULL, 0) != 0) {
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                   "transfer refused by the renderer");
+		return;
+	}
+	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+bool
+vd_virgl_resource_size(VdVirgl *virgl, uint32_t resource_id, uint32_t *width, uint32_t *height)
+{
+	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
+
+	if (!res)
+		return false;
+	*width = res->width;
+	*height = res->height;
+	return true;
+}
+
+static bool
+format_is_32bit(uint32_t format)
+{
+	switch (format) {
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int
+vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t y,
+                     uint32_t width, uint32_t height, void *dst, size_t stride)
+{
+	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
+	struct virgl_box box = { x, y, 0, width, height, 1 };
+	struct iovec iov;
+
+	if (!res)
+		return -ENOENT;
+	if (res->target != VD_PIPE_TEXTURE_2D || !format_is_32bit(res->format))
+		return -ENOTSUP;
+	if (width == 0 || height == 0 || !range_inside(x, width, res->width) ||
+	    !range_inside(y, height, res->height) || stride < (size_t)width * 4 ||
+	    stride > UINT32_MAX)
+		return -EINVAL;
+	iov.iov_base = dst;
+	iov.iov_len = stride * (height - 1) + (size_t)width * 4;
+	if (virgl_renderer_transfer_read_iov(res->id, 0, 0, (uint32_t)stride, 0, &box, 0, &iov, 1))
+		return -EIO;
+	return 0;
+}
