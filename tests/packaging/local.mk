@@ -6,3 +6,7 @@ packaging_tests = \
 	tests/packaging/po.sh
 TESTS += $(packaging_tests)
 EXTRA_DIST += $(packaging_tests) tests/packaging/activate.py
+
+# The TAP wrapper of every GTest program (LOG_COMPILER in the top Makefile.am), so that
+# make distcheck can run the tests from the tarball.
+EXTRA_DIST += tests/run-gtest.sh
