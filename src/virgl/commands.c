@@ -26,7 +26,8 @@ typedef struct VdVirglCmdDesc {
 	VdVirglCmdHandler handler;
 } VdVirglCmdDesc;
 
-#define CMD(id, type, fn) [id & 0xff] = { id, #id + 15, sizeof(type), fn }
+/* The name without its VIRTIO_GPU_CMD_ prefix (15 characters). */
+#define CMD(id, type, fn) [id & 0xff] = { id, &(#id)[15], sizeof(type), fn }
 
 /* 2D ids: the resource commands that virgl resources need. */
 static const VdVirglCmdDesc vd_virgl_cmds_2d[] = {

@@ -80,6 +80,30 @@ bench_fences(VdVirgl *virgl, uint32_t ctx, unsigned int batch, double seconds)
 	return total / ((now - start) / (double)G_USEC_PER_SEC);
 }
 
+/* Backing in 1 MiB entries, as a guest's scattered pages would come. */
+static bool
+attach_backing(VdVirgl *virgl, uint32_t res, uint32_t size)
+{
+	const uint32_t chunk = 1024 * 1024;
+	uint32_t nr = (size + chunk - 1) / chunk;
+	struct virtio_gpu_resource_attach_backing a = { 0 };
+	g_autofree uint8_t *req = g_malloc0(sizeof(a) + nr * sizeof(struct virtio_gpu_mem_entry));
+
+	tv_hdr(&a.hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, 0);
+	a.resource_id = res;
+	a.nr_entries = nr;
+	memcpy(req, &a, sizeof(a));
+	for (uint32_t i = 0; i < nr; i++) {
+		struct virtio_gpu_mem_entry e = {
+			.addr = TV_RAM_BASE + (uint64_t)i * chunk,
+			.length = MIN(chunk, size - i * chunk),
+		};
+		memcpy(req + sizeof(a) + i * sizeof(e), &e, sizeof(e));
+	}
+	return run(virgl, req, sizeof(a) + nr * sizeof(struct virtio_gpu_mem_entry)) ==
+	       VIRTIO_GPU_RESP_OK_NODATA;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -129,8 +153,7 @@ main(int argc, char **argv)
 
 	if (run(virgl, buf, tv_ctx_create(buf, 1, "bench")) != VIRTIO_GPU_RESP_OK_NODATA ||
 	    run(virgl, buf, tv_create_rt(buf, 1, W, H)) != VIRTIO_GPU_RESP_OK_NODATA ||
-	    run(virgl, buf, tv_attach_backing(buf, 1, TV_RAM_BASE, W * H * 4)) !=
-	        VIRTIO_GPU_RESP_OK_NODATA ||
+	    !attach_backing(virgl, 1, W * H * 4) ||
 	    run(virgl, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, 1, 1)) !=
 	        VIRTIO_GPU_RESP_OK_NODATA) {
 		g_printerr("bench-virgl: setup failed\n");

@@ -4,6 +4,12 @@
 VIRGL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/virgl
 VIRGL_TEST_CFLAGS = $(AM_CFLAGS)
 VIRGL_TEST_LDADD = src/virgl/libvdvirgl.a $(VIRGL_LIB_LIBS)
+# Under --enable-fuzzing the library carries coverage and sanitizer calls.
+if ENABLE_FUZZING
+VIRGL_TEST_LINK = $(FUZZ_CFLAGS)
+else
+VIRGL_TEST_LINK =
+endif
 
 check_PROGRAMS += tests/virgl/test-virgl
 TESTS += tests/virgl/test-virgl
@@ -11,6 +17,7 @@ tests_virgl_test_virgl_SOURCES = tests/virgl/test-virgl.c tests/virgl/virgl-test
 tests_virgl_test_virgl_CPPFLAGS = $(VIRGL_TEST_CPPFLAGS)
 tests_virgl_test_virgl_CFLAGS = $(VIRGL_TEST_CFLAGS)
 tests_virgl_test_virgl_LDADD = $(VIRGL_TEST_LDADD)
+tests_virgl_test_virgl_LDFLAGS = $(VIRGL_TEST_LINK)
 
 # Fences/s and a 1920x1080 clear+readback loop: BUILD/tests/virgl/bench-virgl
 noinst_PROGRAMS += tests/virgl/bench-virgl
@@ -18,6 +25,7 @@ tests_virgl_bench_virgl_SOURCES = tests/virgl/bench-virgl.c tests/virgl/virgl-te
 tests_virgl_bench_virgl_CPPFLAGS = $(VIRGL_TEST_CPPFLAGS)
 tests_virgl_bench_virgl_CFLAGS = $(VIRGL_TEST_CFLAGS)
 tests_virgl_bench_virgl_LDADD = $(VIRGL_TEST_LDADD)
+tests_virgl_bench_virgl_LDFLAGS = $(VIRGL_TEST_LINK)
 
 check_PROGRAMS += tests/virgl/replay-commands
 tests_virgl_replay_commands_SOURCES = tests/fuzz/standalone.c tests/virgl/fuzz-commands.c \
@@ -25,6 +33,7 @@ tests_virgl_replay_commands_SOURCES = tests/fuzz/standalone.c tests/virgl/fuzz-c
 tests_virgl_replay_commands_CPPFLAGS = $(VIRGL_TEST_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
 tests_virgl_replay_commands_CFLAGS = $(VIRGL_TEST_CFLAGS)
 tests_virgl_replay_commands_LDADD = $(VIRGL_TEST_LDADD)
+tests_virgl_replay_commands_LDFLAGS = $(VIRGL_TEST_LINK)
 TESTS += tests/virgl/replay-commands.sh
 EXTRA_DIST += tests/virgl/replay-commands.sh tests/virgl/make-seeds.py tests/virgl/corpus \
 	tests/virgl/crashes
