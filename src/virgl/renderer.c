@@ -81,6 +81,19 @@ cb_get_drm_fd(void *cookie)
 	return fd;
 }
 
+/*
+ * virglrenderer's own messages (GL version, guest command stream errors) go
+ * to the journal with ours instead of raw stderr; a guest can trigger them at
+ * will, so they are debug messages, and our "guest bug:" warnings say enough.
+ */
+static void
+cb_debug(const char *fmt, va_list ap)
+{
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+	g_debug("virglrenderer: %s", g_strchomp(msg));
+}
+
 static struct virgl_renderer_callbacks vd_virgl_callbacks = {
 	.version = 2,
 	.write_fence = cb_write_fence,
@@ -96,6 +109,7 @@ renderer_start(VdVirgl *virgl, bool surfaceless)
 		flags |= VIRGL_RENDERER_USE_SURFACELESS;
 	if (virgl->opts.gles)
 		flags |= VIRGL_RENDERER_USE_GLES;
+	virgl_set_debug_callback(cb_debug);
 	/* The cookie must not be NULL: virglrenderer 0.10 fails init on it. */
 	return virgl_renderer_init(virgl, flags, &vd_virgl_callbacks);
 }

@@ -8,7 +8,22 @@
  * order they were submitted.
  *
  * virglrenderer keeps global state, so one VdVirgl exists per process, and it
- * is used from the thread that created it (the GL context is current there).
+ * is used from the thread that created it (the GL context is current there);
+ * its fence source is attached to that thread's default GMainContext.
+ *
+ * How the GPU device plugs in (--virgl):
+ *  - at start: vd_virgl_new(); on error exit non-zero, never offer VIRGL;
+ *    set VIRTIO_GPU_F_VIRGL and config.num_capsets = vd_virgl_num_capsets();
+ *    vd_virgl_set_complete_func() (push the used element, notify).
+ *  - on SET_MEM_TABLE: vd_virgl_set_memory(); backings map guest RAM once, at
+ *    ATTACH_BACKING, so a changed table needs vd_virgl_reset() (as a reset).
+ *  - per control queue element, when vd_virgl_handles(hdr.type): a VdVirglCmd
+ *    (allocated with the element), vd_virgl_cmd_init(), vd_virgl_process_ctrl();
+ *    not pending: push resp/resp_len now; pending: wait for the callback.
+ *    The request may be up to VD_VIRGL_MAX_REQUEST_SIZE (SUBMIT_3D).
+ *  - SET_SCANOUT / RESOURCE_FLUSH of a virgl resource: vd_virgl_resource_size()
+ *    and vd_virgl_read_pixels() into the UPDATE / headless image.
+ *  - device reset: vd_virgl_reset(); at exit vd_virgl_free().
  */
 #pragma once
 
