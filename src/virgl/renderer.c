@@ -194,8 +194,10 @@ vd_virgl_new(const VdVirglOptions *opts, GError **error)
 		            _("Cannot watch the 3D renderer's fences: %s"), g_strerror(-ret));
 		return NULL;
 	}
-	g_message("3D renderer: %s on %s", virgl->renderer_name,
-	          virgl->render_node ? virgl->render_node : "surfaceless EGL (software)");
+	g_message("3D renderer: %s on %s%s, fences %s", virgl->renderer_name,
+	          virgl->render_node ? virgl->render_node : "surfaceless EGL (software)",
+	          virgl->opts.gles ? " (GLES)" : "",
+	          virgl->poll_fd ? "signalled on a poll fd" : "polled on a timer");
 	return g_steal_pointer(&virgl);
 }
 

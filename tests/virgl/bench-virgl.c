@@ -3,7 +3,7 @@
  * Benchmark of the 3D path: fences per second (fenced empty SUBMIT_3Ds,
  * one at a time and in batches) and a clear + TRANSFER_FROM_HOST_3D frame
  * loop at 1920x1080, printing the machine and the renderer.
- * Usage: bench-virgl [--render-node=PATH] [--seconds=N]
+ * Usage: bench-virgl [--render-node=PATH] [--gles] [--seconds=N]
  */
 #include <gio/gio.h>
 #include <stdio.h>
@@ -111,8 +111,10 @@ main(int argc, char **argv)
 	g_autofree char *node = NULL;
 	g_autofree char *cpu = cpu_model();
 	double seconds = 3;
+	gboolean gles = FALSE;
 	GOptionEntry entries[] = {
 		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &node, "render node", "PATH" },
+		{ "gles", 0, 0, G_OPTION_ARG_NONE, &gles, "OpenGL ES instead of desktop GL", NULL },
 		{ "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &seconds, "per measurement", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -135,6 +137,7 @@ main(int argc, char **argv)
 	}
 	vd_virgl_options_init(&opts);
 	opts.render_node = node;
+	opts.gles = gles;
 	virgl = vd_virgl_new(&opts, &error);
 	if (!virgl) {
 		g_printerr("bench-virgl: %s\n", error->message);
