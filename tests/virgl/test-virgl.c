@@ -379,7 +379,11 @@ test_bad_inputs(void)
 	assert_error(&cc, sizeof(cc), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	cc.context_init = 4; /* venus: not offered */
 	assert_error(&cc, sizeof(cc), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	cc.context_init = VIRTIO_GPU_CAPSET_VIRGL2; /* CONTEXT_INIT with a capset offered */
+	cc.hdr.ctx_id = 9;
+	g_assert_cmphex(run_simple(&cc, sizeof(cc)), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	cc.context_init = 0;
+	cc.hdr.ctx_id = 5;
 	g_assert_cmphex(run_simple(&cc, sizeof(cc)), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	assert_error(&cc, sizeof(cc), VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID);
 	tv_hdr((void *)buf, VIRTIO_GPU_CMD_CTX_DESTROY, 6);
@@ -482,6 +486,18 @@ test_bad_inputs(void)
 	assert_error(&tr, sizeof(tr), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	tr.offset = 0;
 	g_assert_cmphex(run_simple(&tr, sizeof(tr)), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	/* A stride that would run past the 1 KiB backing: refused, nothing written beyond it. */
+	memset(ram.mem + 0x80000 + 1024, 0x5a, 4096);
+	tr.stride = 4096;
+	tr.hdr.type = VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D;
+	assert_error(&tr, sizeof(tr), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	for (size_t i = 0; i < 4096; i++)
+		g_assert_cmpuint(ram.mem[0x80000 + 1024 + i], ==, 0x5a);
+	tr.stride = 64;
+	tr.offset = 1020; /* the box no longer fits after the offset */
+	assert_error(&tr, sizeof(tr), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	tr.offset = 0;
+	tr.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D;
 
 	/* Garbage in a stream (command 255): refused, and the renderer carries on for others. */
 	for (size_t i = 0; i < G_N_ELEMENTS(stream); i++)
