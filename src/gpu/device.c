@@ -34,20 +34,10 @@ vd_gpu_device_features(void)
 	return (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_UUID);
 }
 
-/*
- * QEMU 10's vhost-user-gpu-pci acks VIRTIO_F_RING_RESET (bit 40, from the
- * PCI transport) whether or not the back-end offered it, and the library
- * refuses a SET_FEATURES with bits never offered, which leaves the rings
- * without EVENT_IDX/INDIRECT_DESC while the guest uses them. Offering it
- * here is harmless (Linux's virtio-gpu never resets single queues) and is
- * to go once the library masks such transport bits itself.
- */
-#define VD_GPU_F_RING_RESET_WORKAROUND 40
-
 static uint64_t
 dev_get_features(void *opaque)
 {
-	return vd_gpu_device_features() | (1ull << VD_GPU_F_RING_RESET_WORKAROUND);
+	return vd_gpu_device_features();
 }
 
 static int

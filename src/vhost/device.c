@@ -387,16 +387,22 @@ handle_set_features(VhostDev *dev, VhostRequest *req)
 	uint64_t offered = vhost_dev_offered_features(dev);
 	uint64_t f = req->p->u64;
 
-	if (f & ~offered) {
-		vhost_dev_warn(dev, "front-end bug: SET_FEATURES 0x%" G_GINT64_MODIFIER
-		               "x has bits never offered (0x%" G_GINT64_MODIFIER "x)",
-		               f, f & ~offered);
-		return -EINVAL;
+	/*
+	 * QEMU 10's PCI transport acks VIRTIO_F_RING_RESET (bit 40) whether or
+	 * not we offered it. Refusing the whole message would leave the rings
+	 * without the features the driver does use, so bits never offered are
+	 * dropped, with one note, and the rest is taken.
+	 */
+	if ((f & ~offered) && !dev->warned_extra_features) {
+		dev->warned_extra_features = true;
+		g_message("%s: the front-end acked features never offered (0x%" G_GINT64_MODIFIER
+		          "x); ignoring them", vhost_dev_name(dev), f & ~offered);
 	}
+	f &= offered;
 	dev->features = f;
 	dev->features_set = true;
 	if (dev->info.ops->set_features)
-		dev->info.ops->set_features(dev->info.opaque, f & ((1ull << 24) | 0xffffffull));
+		dev->info.ops->set_features(dev->info.opaque, f & VHOST_DEVICE_FEATURE_MASK);
 	for (unsigned int i = 0; i < dev->info.num_queues; i++) {
 		/* Without protocol features, rings start enabled (vhost-user.rst). */
 		if (!(f & (1ull << VHOST_USER_F_PROTOCOL_FEATURES)))

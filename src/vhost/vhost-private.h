@@ -7,6 +7,8 @@
 #define VHOST_MAX_IOTLB_ENTRIES 4096u
 #define VHOST_MAX_LOG_SIZE (256ull << 20)
 #define VHOST_MAX_CHAIN VHOST_USER_MAX_QUEUE_SIZE
+/* Device-type feature bits: 0..23 and 50 up (virtio 1.2, 6). */
+#define VHOST_DEVICE_FEATURE_MASK (0xffffffull | ~((1ull << 50) - 1))
 
 /* ---- memory.c: the guest memory table ---- */
 typedef struct VhostMemRegion {
@@ -215,6 +217,7 @@ struct VhostDev {
 	uint64_t features;
 	uint64_t protocol_features;
 	bool features_set;
+	bool warned_extra_features;
 	uint8_t status;
 	VhostMemTable mem;
 	VhostIotlb iotlb;
