@@ -1,29 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Runs a fuzz target over saved inputs without libFuzzer, so that the corpus
- * and every crash reproducer are regression tests in `make check`.
- * Usage: PROGRAM DIR-OR-FILE...; prints TAP, one line per input.
+ * and every crash reproducer are regression tests in `make check`. Linked
+ * with each target's LLVMFuzzerTestOneInput.
+ * Usage: PROGRAM DIR-OR-FILE...; prints TAP, one line per input, in name order.
  */
 #include <glib.h>
+#include <stdint.h>
 #include <stdio.h>
 
-#include "fuzz-common.h"
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static unsigned int count;
-
-static void
-run_file(const char *path)
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
 {
-	g_autofree char *data = NULL;
-	gsize len = 0;
+	return g_strcmp0(*(char *const *)a, *(char *const *)b);
+}
 
-	if (!g_file_get_contents(path, &data, &len, NULL)) {
-		printf("not ok %u - %s (unreadable)\n", ++count, path);
-		return;
+/* Directories contribute their files, minus dot files (.keep holds an empty one in git). */
+static void
+collect(GPtrArray *files, const char *arg)
+{
+	if (g_file_test(arg, G_FILE_TEST_IS_DIR)) {
+		g_autoptr(GDir) dir = g_dir_open(arg, 0, NULL);
+		const char *name;
+
+		while (dir && (name = g_dir_read_name(dir)))
+			if (name[0] != '.')
+				g_ptr_array_add(files, g_build_filename(arg, name, NULL));
+	} else if (g_file_test(arg, G_FILE_TEST_EXISTS)) {
+		g_ptr_array_add(files, g_strdup(arg));
 	}
-	LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-	printf("ok %u - %s\n", ++count, path);
-	fflush(stdout);
 }
 
 int
@@ -31,18 +38,22 @@ main(int argc, char **argv)
 {
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
 
-	for (int i = 1; i < argc; i++) {
-		if (g_file_test(argv[i], G_FILE_TEST_IS_DIR)) {
-			g_autoptr(GDir) dir = g_dir_open(argv[i], 0, NULL);
-			const char *name;
-			while (dir && (name = g_dir_read_name(dir)))
-				g_ptr_array_add(files, g_build_filename(argv[i], name, NULL));
-		} else {
-			g_ptr_array_add(files, g_strdup(argv[i]));
-		}
-	}
+	for (int i = 1; i < argc; i++)
+		collect(files, argv[i]);
+	g_ptr_array_sort(files, compare_paths);
 	printf("1..%u\n", files->len);
-	for (guint i = 0; i < files->len; i++)
-		run_file(files->pdata[i]);
+	for (guint i = 0; i < files->len; i++) {
+		const char *path = files->pdata[i];
+		g_autofree char *data = NULL;
+		gsize len = 0;
+
+		if (!g_file_get_contents(path, &data, &len, NULL)) {
+			printf("not ok %u - %s (unreadable)\n", i + 1, path);
+			continue;
+		}
+		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
+		printf("ok %u - %s\n", i + 1, path);
+		fflush(stdout);
+	}
 	return 0;
 }

@@ -48,7 +48,7 @@ EXTRA_DIST += tests/gpu/gpu-outputs.sh
 # The command decoder's fuzz target: replayed over its corpus in every build,
 # a libFuzzer program with --enable-fuzzing (clang).
 check_PROGRAMS += tests/gpu/replay-commands
-tests_gpu_replay_commands_SOURCES = tests/gpu/replay-commands.c tests/gpu/fuzz-commands.c \
+tests_gpu_replay_commands_SOURCES = tests/fuzz/standalone.c tests/gpu/fuzz-commands.c \
 	tests/gpu/gpu-test.h
 tests_gpu_replay_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_replay_commands_CFLAGS = $(GPU_TEST_CFLAGS)
