@@ -301,6 +301,7 @@ test_headless_pixels(Fixture *f, gconstpointer data)
 		                                  &error);
 
 		g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+		g_assert_null(r);
 	}
 }
 
@@ -537,6 +538,7 @@ test_socket_pixels(Fixture *f, gconstpointer data)
 		                                  &error);
 
 		g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED);
+		g_assert_null(r);
 	}
 }
 
