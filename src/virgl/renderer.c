@@ -86,7 +86,7 @@ cb_get_drm_fd(void *cookie)
  * to the journal with ours instead of raw stderr; a guest can trigger them at
  * will, so they are debug messages, and our "guest bug:" warnings say enough.
  */
-static void
+static void G_GNUC_PRINTF(1, 0)
 cb_debug(const char *fmt, va_list ap)
 {
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
