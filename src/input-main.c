@@ -237,7 +237,7 @@ main(int argc, char **argv)
 		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
 		/* The name QEMU's vhost-user.json gives the option, which libvirt passes. */
 		{ "evdev-path", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o.evdev,
-		  N_("Same as --evdev"), N_("PATH") },
+		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
 		{ "no-grab", 0, 0, G_OPTION_ARG_NONE, &o.no_grab,
 		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
 		{ "seat", 0, 0, G_OPTION_ARG_STRING, &o.seat,

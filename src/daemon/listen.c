@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <stdlib.h>
@@ -100,8 +101,9 @@ daemon_activation_fd(GError **error)
 		return -1;
 	if (n > 1) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-		            _("systemd passed %" G_GUINT64_FORMAT " sockets; this daemon serves one "
-		              "(use one ListenStream= per socket unit)"), n);
+		            _("systemd passed %u sockets; this daemon serves one "
+		              "(use one ListenStream= per socket unit)"),
+		            (unsigned int)MIN(n, UINT_MAX));
 		return -1;
 	}
 	if (!daemon_fd_is_socket(SD_LISTEN_FDS_START, SOCK_STREAM, &listening) || !listening) {

@@ -20,7 +20,7 @@ nodist_src_gpu_libvdgpu_a_SOURCES = src/gpu/gpu-dbus-xml.h
 src_gpu_libvdgpu_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_gpu_libvdgpu_a_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(FUZZ_CFLAGS)
 CLEANFILES += src/gpu/gpu-dbus-xml.h
-dist_noinst_DATA += data/org.vhostdesktop.Gpu1.xml
+dist_dbusinterface_DATA += data/org.vhostdesktop.Gpu1.xml
 src/gpu/libvdgpu_a-control.$(OBJEXT): src/gpu/gpu-dbus-xml.h
 
 # The D-Bus interface description, compiled in from data/ (one source of truth).

@@ -16,7 +16,7 @@ tests_fuzz_replay_virtqueue_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_replay_virtqueue_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 tests_fuzz_replay_virtqueue_LDADD = $(FUZZ_LDADD)
 TESTS += tests/fuzz/replay-message.sh tests/fuzz/replay-virtqueue.sh
-EXTRA_DIST += tests/fuzz/run-corpus.sh tests/fuzz/replay-message.sh \
+EXTRA_DIST += tests/fuzz/make-seeds.py tests/fuzz/run-corpus.sh tests/fuzz/replay-message.sh \
 	tests/fuzz/replay-virtqueue.sh tests/fuzz/corpus tests/fuzz/crashes
 
 if ENABLE_FUZZING
