@@ -2,5 +2,7 @@ noinst_LIBRARIES += src/daemon/libdaemon.a
 src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/daemon.h \
 	src/daemon/daemon.c \
+	src/daemon/dbus-peer.c \
+	src/daemon/dbus-peer.h \
 	src/daemon/listen.c \
 	src/daemon/listen.h

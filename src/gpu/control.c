@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "daemon/dbus-peer.h"
 #include "gpu/control.h"
 #include "gpu/gpu-dbus-xml.h"
 
@@ -133,6 +134,7 @@ new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
 		g_warning("D-Bus: %s", error->message);
 		return FALSE;
 	}
+	daemon_dbus_peer_export_bus(conn);
 	g_signal_connect(conn, "closed", G_CALLBACK(connection_closed), c);
 	g_ptr_array_add(c->connections, g_object_ref(conn));
 	return TRUE;

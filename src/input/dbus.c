@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "daemon/dbus-peer.h"
 #include "input/control.h"
 #include "input/dbus-xml.h"
 
@@ -15,7 +16,6 @@ struct InputDbus {
 	InputDevice *dev;
 	InputControl *ctl;
 	GDBusNodeInfo *node;
-	GDBusNodeInfo *bus_node;
 	GDBusServer *server;
 	char *socket_path;
 	GPtrArray *conns; /* GDBusConnection*, peer-to-peer and bus */
@@ -24,18 +24,6 @@ struct InputDbus {
 	const InputGrabOps *grab_ops;
 	void *grab_opaque;
 };
-
-/*
- * `gdbus call --address` (and other message-bus clients) greet a peer with
- * org.freedesktop.DBus.Hello and subscribe with AddMatch; answer as a bus
- * would so they work on the peer-to-peer socket. Signals reach every peer.
- */
-static const char input_dbus_bus_xml[] =
-        "<node><interface name='org.freedesktop.DBus'>"
-        "<method name='Hello'><arg type='s' direction='out'/></method>"
-        "<method name='AddMatch'><arg type='s' direction='in'/></method>"
-        "<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
-        "</interface></node>";
 
 static void
 input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
@@ -74,8 +62,6 @@ input_dbus_new(InputDevice *dev)
 	dbus->conns = g_ptr_array_new();
 	dbus->node = g_dbus_node_info_new_for_xml(input_dbus_xml, &error);
 	/* Our own XML, compiled in: failing to parse it is a build bug. */
-	g_assert_no_error(error);
-	dbus->bus_node = g_dbus_node_info_new_for_xml(input_dbus_bus_xml, &error);
 	g_assert_no_error(error);
 	input_device_add_status_handler(dev, input_dbus_status, dbus);
 	input_device_set_reset_handler(dev, input_dbus_reset, dbus);
@@ -122,7 +108,6 @@ input_dbus_free(InputDbus *dbus)
 		g_unlink(dbus->socket_path);
 	g_free(dbus->socket_path);
 	g_dbus_node_info_unref(dbus->node);
-	g_dbus_node_info_unref(dbus->bus_node);
 	input_control_free(dbus->ctl);
 	g_free(dbus);
 }
@@ -307,26 +292,6 @@ static const GDBusInterfaceVTable input_dbus_vtable = {
 };
 
 static void
-input_dbus_bus_method(GDBusConnection *conn, const char *sender, const char *path,
-                      const char *iface, const char *method, GVariant *params,
-                      GDBusMethodInvocation *inv, gpointer user_data)
-{
-	static unsigned int serial;
-
-	if (g_str_equal(method, "Hello")) {
-		g_autofree char *name = g_strdup_printf(":1.%u", ++serial);
-
-		g_dbus_method_invocation_return_value(inv, g_variant_new("(s)", name));
-		return;
-	}
-	g_dbus_method_invocation_return_value(inv, NULL);
-}
-
-static const GDBusInterfaceVTable input_dbus_bus_vtable = {
-	.method_call = input_dbus_bus_method,
-};
-
-static void
 input_dbus_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
                   gpointer user_data)
 {
@@ -347,9 +312,7 @@ input_dbus_register(InputDbus *dbus, GDBusConnection *conn)
 	}
 	g_object_set_data(G_OBJECT(conn), "vd-input-reg", GUINT_TO_POINTER(id));
 	if (!g_object_get_data(G_OBJECT(conn), "vd-input-bus")) {
-		id = g_dbus_connection_register_object(conn, "/org/freedesktop/DBus",
-		                                       dbus->bus_node->interfaces[0],
-		                                       &input_dbus_bus_vtable, dbus, NULL, NULL);
+		id = daemon_dbus_peer_export_bus(conn);
 		g_object_set_data(G_OBJECT(conn), "vd-input-bus-reg", GUINT_TO_POINTER(id));
 	}
 	g_ptr_array_add(dbus->conns, g_object_ref(conn));

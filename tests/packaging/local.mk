@@ -3,7 +3,8 @@ packaging_tests = \
 	tests/packaging/units.sh \
 	tests/packaging/descriptors.sh \
 	tests/packaging/man.sh \
-	tests/packaging/po.sh
+	tests/packaging/po.sh \
+	tests/packaging/gdbus-cli.sh
 TESTS += $(packaging_tests)
 EXTRA_DIST += $(packaging_tests) tests/packaging/activate.py
 

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the daemons' peer-to-peer D-Bus control sockets share. */
+#pragma once
+
+#include <gio/gio.h>
+
+/*
+ * `gdbus call --address` and other message-bus clients greet their peer with
+ * org.freedesktop.DBus.Hello (and AddMatch for signals). Answers them as a
+ * bus would, on /org/freedesktop/DBus of a peer-to-peer connection, so those
+ * clients work on a --control socket. Returns the registration id, or 0.
+ */
+guint daemon_dbus_peer_export_bus(GDBusConnection *conn);
