@@ -108,7 +108,7 @@ int
 main(int argc, char **argv)
 {
 	static const char *const features[] = { NULL };
-	DaemonOptions dopts = { .fd = -1 };
+	g_auto(DaemonOptions) dopts = { .fd = -1 };
 	GpuMainOptions m = { .outputs = 1 };
 	VdGpuOptions gopts;
 	g_autoptr(GOptionContext) ctx = NULL;
@@ -176,6 +176,5 @@ out:
 	g_strfreev(m.output_sizes);
 	g_free(m.max_hostmem);
 	g_free(m.control);
-	daemon_options_clear(&dopts);
 	return status;
 }

@@ -34,6 +34,21 @@ typedef struct InputOptions {
 	char *hotkey;
 } InputOptions;
 
+static void
+input_options_clear(InputOptions *o)
+{
+	g_clear_pointer(&o->abs_x, g_free);
+	g_clear_pointer(&o->abs_y, g_free);
+	g_clear_pointer(&o->name, g_free);
+	g_clear_pointer(&o->serial, g_free);
+	g_clear_pointer(&o->control, g_free);
+	g_clear_pointer(&o->dbus_name, g_free);
+	g_clear_pointer(&o->evdev, g_free);
+	g_clear_pointer(&o->seat, g_free);
+	g_clear_pointer(&o->hotkey, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(InputOptions, input_options_clear)
+
 typedef struct InputDaemon {
 	const InputOptions *opts;
 	InputDevice *dev;
@@ -203,8 +218,9 @@ int
 main(int argc, char **argv)
 {
 	static const char *const features[] = { "evdev-path", "no-grab", NULL };
-	DaemonOptions dopts = { 0 };
-	InputOptions o = { 0 };
+	/* Cleared on every return, error paths included. */
+	g_auto(DaemonOptions) dopts = { 0 };
+	g_auto(InputOptions) o = { 0 };
 	const GOptionEntry entries[] = {
 		{ "keyboard", 0, 0, G_OPTION_ARG_NONE, &o.keyboard,
 		  N_("A virtual keyboard (keys, LEDs, autorepeat)"), NULL },
@@ -333,15 +349,5 @@ main(int argc, char **argv)
 	g_clear_pointer(&seat, input_seat_free);
 	g_clear_pointer(&evdev, input_evdev_free);
 	g_clear_pointer(&dbus, input_dbus_free);
-	daemon_options_clear(&dopts);
-	g_free(o.abs_x);
-	g_free(o.abs_y);
-	g_free(o.name);
-	g_free(o.serial);
-	g_free(o.control);
-	g_free(o.dbus_name);
-	g_free(o.evdev);
-	g_free(o.seat);
-	g_free(o.hotkey);
 	return status;
 }

@@ -45,3 +45,4 @@ int daemon_run(VhostDev *dev, const DaemonOptions *opts);
 void daemon_quit(int status);
 
 void daemon_options_clear(DaemonOptions *opts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DaemonOptions, daemon_options_clear)

@@ -9,7 +9,7 @@
 int
 main(int argc, char **argv)
 {
-	DaemonOptions opts = { 0 };
+	g_auto(DaemonOptions) opts = { 0 };
 	g_autofree char *hold_file = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
@@ -38,6 +38,5 @@ main(int argc, char **argv)
 	}
 	echo = echo_device_new(hold_file);
 	status = daemon_run(echo_device_vhost(echo), &opts);
-	daemon_options_clear(&opts);
 	return status;
 }
