@@ -145,21 +145,9 @@ vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci) \
 shot=1
 if vd_wait_serial '^@@VD-E2E-PAINTED@@$' 150; then
 	qs_log "guest painted its framebuffer $(vd_guest_elapsed) s after QEMU started"
-	size=$(vd_guest_output | sed -n 's/^vd_fb_bands: painted \([0-9]*x[0-9]*\) .*/\1/p')
-	# The picture travels guest -> daemon -> QEMU: retry until QEMU shows the bands.
-	deadline=$((SECONDS + 20))
-	while :; do
-		if vd_screendump "$VD_WORK/screen.ppm" &&
-			python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" "$size" "${bands[@]}" \
-				>"$VD_WORK/compare.log" 2>&1; then
-			shot=0
-			break
-		fi
-		[ "$SECONDS" -ge "$deadline" ] && break
-		sleep 1
-	done
-	if [ "$shot" -eq 0 ]; then
-		qs_log "screendump ($size) shows the guest's colour bands"
+	if vd_screendump_shows_bands "${bands[@]}"; then
+		shot=0
+		qs_log "screendump ($VD_SCREEN_SIZE) shows the guest's colour bands"
 	else
 		qs_log "screendump does not show the guest's bands (logs/compare.log)"
 	fi

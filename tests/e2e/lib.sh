@@ -338,13 +338,35 @@ vd_screendump()
 	vd_qmp screendump "{\"filename\": \"$1\", \"format\": \"ppm\"}" >/dev/null && [ -s "$1" ]
 }
 
+# After the guest signalled that vd_fb_bands painted BANDS: retries QMP screendump for up
+# to 20 s (the picture travels guest -> back-end -> QEMU) until it shows the bands at the
+# size the guest's driver chose. Leaves $VD_WORK/screen.ppm and compare.log; sets
+# VD_SCREEN_SIZE. Usage: vd_screendump_shows_bands BAND...
+vd_screendump_shows_bands()
+{
+	local n=0 deadline=$((SECONDS + 20))
+	VD_SCREEN_SIZE=$(vd_guest_output |
+		sed -n 's/^vd_fb_bands: painted \([0-9]*x[0-9]*\) .*/\1/p')
+	while :; do
+		if vd_screendump "$VD_WORK/screen.ppm" &&
+			python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" "$VD_SCREEN_SIZE" \
+				"$@" >"$VD_WORK/compare.log" 2>&1; then
+			vd_diag "screendump matched after $n retries"
+			return 0
+		fi
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 1
+		n=$((n + 1))
+	done
+}
+
 # The GPU check, shared by every GPU back-end: boots a guest with vhost-user-gpu-pci
 # served by COMMAND (given --socket-path=... too), lets it paint colour bands on /dev/fb0
 # and compares QEMU's screendump with them pixel for pixel, retrying for up to 20 s while
 # the picture travels from guest to host. Usage: vd_gpu_fb_check COMMAND [ARGS...]
 vd_gpu_fb_check()
 {
-	local guest=$VD_WORK/gpu-fb-guest.sh n=0 ok=1 size deadline
+	local guest=$VD_WORK/gpu-fb-guest.sh ok=1
 	local bands=(ff0000 00ff00 0000ff ffffff)
 	rm -f "$VD_WORK/compare.log" "$VD_WORK/screen.ppm"
 	vd_backend_start gpu "$@" || return 1
@@ -360,22 +382,11 @@ GUEST
 	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
 	if vd_wait_serial '^@@VD-E2E-PAINTED@@$' 120; then
 		vd_diag "guest painted $(vd_guest_elapsed) s after QEMU started"
-		# The host must show the framebuffer at the size the guest's driver chose.
-		size=$(vd_guest_output | sed -n 's/^vd_fb_bands: painted \([0-9]*x[0-9]*\) .*/\1/p')
-		deadline=$((SECONDS + 20))
-		while :; do
-			if vd_screendump "$VD_WORK/screen.ppm" &&
-				python3 "$VD_E2E_DIR/ppm-bands.py" "$VD_WORK/screen.ppm" "$size" "${bands[@]}" \
-					>"$VD_WORK/compare.log" 2>&1; then
-				ok=0
-				vd_diag "screendump matched after $n retries"
-				break
-			fi
-			[ "$SECONDS" -ge "$deadline" ] && break
-			sleep 1
-			n=$((n + 1))
-		done
-		[ "$ok" -eq 0 ] || sed 's/^/# /' "$VD_WORK/compare.log"
+		if vd_screendump_shows_bands "${bands[@]}"; then
+			ok=0
+		else
+			sed 's/^/# /' "$VD_WORK/compare.log"
+		fi
 	fi
 	vd_guest_output | sed 's/^/# guest: /'
 	# QEMU quits cleanly on SIGTERM; QMP "quit" could hang with a stuck back-end.
