@@ -36,6 +36,18 @@ vd_virgl_resource_lookup(VdVirgl *virgl, uint32_t id)
 	return g_hash_table_lookup(virgl->resources, GUINT_TO_POINTER(id));
 }
 
+/* The resource a command names, or NULL after answering INVALID_RESOURCE_ID. */
+static VdVirglResource *
+resource_lookup_or_fail(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t id)
+{
+	VdVirglResource *res = vd_virgl_resource_lookup(virgl, id);
+
+	if (!res)
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                   "no such resource");
+	return res;
+}
+
 static void
 resource_detach_backing(VdVirglResource *res)
 {
@@ -185,12 +197,9 @@ vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdVirglCmd *cmd)
 	VdVirglResource *res;
 
 	memcpy(&req, cmd->req, sizeof(req));
-	res = vd_virgl_resource_lookup(virgl, req.resource_id);
-	if (!res) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
+	if (!res)
 		return;
-	}
 	vd_virgl_resource_free(virgl, res);
 	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
@@ -205,12 +214,9 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
 	int ret;
 
 	memcpy(&req, cmd->req, sizeof(req));
-	res = vd_virgl_resource_lookup(virgl, req.resource_id);
-	if (!res) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
+	if (!res)
 		return;
-	}
 	if (res->iov) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
 		return;
@@ -275,12 +281,9 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
 	VdVirglResource *res;
 
 	memcpy(&req, cmd->req, sizeof(req));
-	res = vd_virgl_resource_lookup(virgl, req.resource_id);
-	if (!res) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
+	if (!res)
 		return;
-	}
 	if (!res->iov) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
 		return;
@@ -305,12 +308,9 @@ vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdVirglCmd *cmd)
 	int ret;
 
 	memcpy(&req, cmd->req, sizeof(req));
-	res = vd_virgl_resource_lookup(virgl, req.resource_id);
-	if (!res) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
+	if (!res)
 		return;
-	}
 	if (res->target != VD_PIPE_TEXTURE_2D || !range_inside(req.r.x, req.r.width, res->width) ||
 	    !range_inside(req.r.y, req.r.height, res->height)) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
