@@ -117,42 +117,6 @@ vd_gpu_cmd_name(uint32_t type)
 	return desc ? desc->name : "unknown";
 }
 
-void
-vd_gpu_cmd_init(VdGpuCmd *cmd, const void *req, size_t req_len)
-{
-	/* Zeroing resp here is what keeps host bytes out of every response. */
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->req = req;
-	cmd->req_len = req_len;
-	if (req_len >= sizeof(cmd->hdr))
-		memcpy(&cmd->hdr, req, sizeof(cmd->hdr));
-}
-
-void
-vd_gpu_cmd_respond(VdGpuCmd *cmd, uint32_t type, size_t len)
-{
-	struct virtio_gpu_ctrl_hdr *hdr = (struct virtio_gpu_ctrl_hdr *)cmd->resp;
-
-	g_assert(len >= sizeof(*hdr) && len <= sizeof(cmd->resp));
-	hdr->type = type;
-	hdr->flags = 0;
-	hdr->fence_id = 0;
-	hdr->ctx_id = 0;
-	hdr->ring_idx = 0;
-	hdr->padding[0] = hdr->padding[1] = hdr->padding[2] = 0;
-	/* The driver matches fences by the id echoed in the response. */
-	if (cmd->hdr.flags & VIRTIO_GPU_FLAG_FENCE) {
-		hdr->flags = VIRTIO_GPU_FLAG_FENCE;
-		hdr->fence_id = cmd->hdr.fence_id;
-		hdr->ctx_id = cmd->hdr.ctx_id;
-		if (cmd->hdr.flags & VIRTIO_GPU_FLAG_INFO_RING_IDX) {
-			hdr->flags |= VIRTIO_GPU_FLAG_INFO_RING_IDX;
-			hdr->ring_idx = cmd->hdr.ring_idx;
-		}
-	}
-	cmd->resp_len = len;
-}
-
 static void
 cmd_error(VdGpu *gpu, VdGpuCmd *cmd, uint32_t err, const char *why)
 {

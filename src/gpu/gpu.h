@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "gpu/command.h"
+
 #define VD_GPU_MAX_OUTPUTS VIRTIO_GPU_MAX_SCANOUTS
 #define VD_GPU_DEFAULT_WIDTH 1280u
 #define VD_GPU_DEFAULT_HEIGHT 800u
@@ -27,8 +29,6 @@
 #define VD_GPU_MAX_REQUEST_SIZE                                                                   \
 	(sizeof(struct virtio_gpu_resource_attach_backing) +                                      \
 	 VD_GPU_MAX_BACKING_ENTRIES * sizeof(struct virtio_gpu_mem_entry))
-/* The largest response: an EDID. */
-#define VD_GPU_MAX_RESPONSE_SIZE sizeof(struct virtio_gpu_resp_edid)
 #define VD_GPU_CURSOR_SIZE 64u
 /* iovecs for one backing entry: it may span every memory region. */
 #define VD_GPU_MAP_IOV 32u
@@ -83,21 +83,6 @@ typedef struct VdGpuCursor {
 	uint32_t data[VD_GPU_CURSOR_SIZE * VD_GPU_CURSOR_SIZE];
 } VdGpuCursor;
 
-/*
- * One command in flight. The response is built in resp (zeroed first, so no
- * host bytes reach the guest). A command answered later (forwarded to the
- * front-end) has pending set; the owner is told through VdGpuCompleteFunc.
- */
-typedef struct VdGpuCmd {
-	const uint8_t *req;
-	size_t req_len;
-	struct virtio_gpu_ctrl_hdr hdr;
-	uint8_t resp[VD_GPU_MAX_RESPONSE_SIZE];
-	size_t resp_len;
-	bool pending;
-	void *user_data;           /* the owner's (device.c: the queue element) */
-} VdGpuCmd;
-
 typedef void (*VdGpuCompleteFunc)(VdGpu *gpu, VdGpuCmd *cmd, void *user_data);
 typedef void (*VdGpuConfigChangedFunc)(VdGpu *gpu, void *user_data);
 
@@ -145,12 +130,9 @@ VdGpuResource *vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id);
 bool vd_gpu_warn_ratelimit(VdGpu *gpu);
 
 /* command.c: runs one control or cursor queue command. */
-void vd_gpu_cmd_init(VdGpuCmd *cmd, const void *req, size_t req_len);
 void vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
 void vd_gpu_process_cursor(VdGpu *gpu, VdGpuCmd *cmd);
 const char *vd_gpu_cmd_name(uint32_t type);
-/* Fills a response header of len bytes, echoing the fence. */
-void vd_gpu_cmd_respond(VdGpuCmd *cmd, uint32_t type, size_t len);
 /* A pending command got its answer (cmd->resp filled). */
 void vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd);
 

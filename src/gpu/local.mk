@@ -3,6 +3,7 @@ noinst_LIBRARIES += src/gpu/libvdgpu.a
 src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/gpu.h \
 	src/gpu/gpu.c \
+	src/gpu/command.h \
 	src/gpu/command.c \
 	src/gpu/resource-2d.c \
 	src/gpu/scanout.c \

@@ -37,7 +37,7 @@ vd_virgl_capsets_init(VdVirgl *virgl)
 		uint32_t max_version = 0, max_size = 0;
 
 		virgl_renderer_get_cap_set(vd_virgl_capset_ids[i], &max_version, &max_size);
-		if (max_size == 0 || max_size > VD_VIRGL_MAX_CAPSET_SIZE) {
+		if (max_size == 0 || max_size > VD_GPU_MAX_CAPSET_SIZE) {
 			g_message("capset %u not offered (size %u)", vd_virgl_capset_ids[i],
 			          max_size);
 			continue;
@@ -90,7 +90,7 @@ vd_virgl_capset_renderer(VdVirgl *virgl)
 }
 
 void
-vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_get_capset_info req;
 	struct virtio_gpu_resp_capset_info *resp = (void *)cmd->resp;
@@ -103,7 +103,7 @@ vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdVirglCmd *cmd)
 		return;
 	}
 	cs = &virgl->capsets[req.capset_index];
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_CAPSET_INFO, sizeof(*resp));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_CAPSET_INFO, sizeof(*resp));
 	resp->capset_id = cs->id;
 	resp->capset_max_version = cs->max_version;
 	resp->capset_max_size = cs->max_size;
@@ -111,7 +111,7 @@ vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdVirglCmd *cmd)
 }
 
 void
-vd_virgl_cmd_get_capset(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_get_capset(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_get_capset req;
 	struct virtio_gpu_resp_capset *resp = (void *)cmd->resp;
@@ -129,7 +129,7 @@ vd_virgl_cmd_get_capset(VdVirgl *virgl, VdVirglCmd *cmd)
 		                   "capset version above the maximum offered");
 		return;
 	}
-	/* max_size <= VD_VIRGL_MAX_CAPSET_SIZE was checked when it was offered. */
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_CAPSET, sizeof(*resp) + cs->max_size);
+	/* max_size <= VD_GPU_MAX_CAPSET_SIZE was checked when it was offered. */
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_CAPSET, sizeof(*resp) + cs->max_size);
 	virgl_renderer_fill_caps(cs->id, req.capset_version, resp->capset_data);
 }

@@ -17,20 +17,20 @@
 
 #include "virgl/virgl-private.h"
 
-typedef void (*VdVirglCmdHandler)(VdVirgl *virgl, VdVirglCmd *cmd);
+typedef void (*VdGpuCmdHandler)(VdVirgl *virgl, VdGpuCmd *cmd);
 
-typedef struct VdVirglCmdDesc {
+typedef struct VdGpuCmdDesc {
 	uint32_t type;
 	const char *name;
 	size_t min_size;
-	VdVirglCmdHandler handler;
-} VdVirglCmdDesc;
+	VdGpuCmdHandler handler;
+} VdGpuCmdDesc;
 
 /* The name without its VIRTIO_GPU_CMD_ prefix (15 characters). */
 #define CMD(id, type, fn) [id & 0xff] = { id, &(#id)[15], sizeof(type), fn }
 
 /* 2D ids: the resource commands that virgl resources need. */
-static const VdVirglCmdDesc vd_virgl_cmds_2d[] = {
+static const VdGpuCmdDesc vd_virgl_cmds_2d[] = {
 	CMD(VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, struct virtio_gpu_resource_create_2d,
 	    vd_virgl_cmd_resource_create_2d),
 	CMD(VIRTIO_GPU_CMD_RESOURCE_UNREF, struct virtio_gpu_resource_unref,
@@ -46,7 +46,7 @@ static const VdVirglCmdDesc vd_virgl_cmds_2d[] = {
 	CMD(VIRTIO_GPU_CMD_GET_CAPSET, struct virtio_gpu_get_capset, vd_virgl_cmd_get_capset),
 };
 
-static const VdVirglCmdDesc vd_virgl_cmds_3d[] = {
+static const VdGpuCmdDesc vd_virgl_cmds_3d[] = {
 	CMD(VIRTIO_GPU_CMD_CTX_CREATE, struct virtio_gpu_ctx_create, vd_virgl_cmd_ctx_create),
 	CMD(VIRTIO_GPU_CMD_CTX_DESTROY, struct virtio_gpu_ctx_destroy, vd_virgl_cmd_ctx_destroy),
 	CMD(VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, struct virtio_gpu_ctx_resource,
@@ -62,10 +62,10 @@ static const VdVirglCmdDesc vd_virgl_cmds_3d[] = {
 	CMD(VIRTIO_GPU_CMD_SUBMIT_3D, struct virtio_gpu_cmd_submit, vd_virgl_cmd_submit_3d),
 };
 
-static const VdVirglCmdDesc *
+static const VdGpuCmdDesc *
 cmd_lookup(uint32_t type)
 {
-	const VdVirglCmdDesc *table;
+	const VdGpuCmdDesc *table;
 	size_t n;
 
 	switch (type & ~0xffu) {
@@ -94,58 +94,26 @@ vd_virgl_handles(uint32_t type)
 const char *
 vd_virgl_cmd_name(uint32_t type)
 {
-	const VdVirglCmdDesc *desc = cmd_lookup(type);
+	const VdGpuCmdDesc *desc = cmd_lookup(type);
 
 	return desc ? desc->name : "unknown";
 }
 
 void
-vd_virgl_cmd_init(VdVirglCmd *cmd, const void *req, size_t req_len)
-{
-	/* Zeroing resp here is what keeps host bytes out of every response. */
-	memset(cmd, 0, sizeof(*cmd));
-	cmd->req = req;
-	cmd->req_len = req_len;
-	if (req_len >= sizeof(cmd->hdr))
-		memcpy(&cmd->hdr, req, sizeof(cmd->hdr));
-}
-
-void
-vd_virgl_cmd_respond(VdVirglCmd *cmd, uint32_t type, size_t len)
-{
-	struct virtio_gpu_ctrl_hdr *hdr = (struct virtio_gpu_ctrl_hdr *)cmd->resp;
-
-	g_assert(len >= sizeof(*hdr) && len <= sizeof(cmd->resp));
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->type = type;
-	/* The driver matches fences by the id echoed in the response. */
-	if (cmd->hdr.flags & VIRTIO_GPU_FLAG_FENCE) {
-		hdr->flags = VIRTIO_GPU_FLAG_FENCE;
-		hdr->fence_id = cmd->hdr.fence_id;
-		hdr->ctx_id = cmd->hdr.ctx_id;
-		if (cmd->hdr.flags & VIRTIO_GPU_FLAG_INFO_RING_IDX) {
-			hdr->flags |= VIRTIO_GPU_FLAG_INFO_RING_IDX;
-			hdr->ring_idx = cmd->hdr.ring_idx;
-		}
-	}
-	cmd->resp_len = len;
-}
-
-void
-vd_virgl_cmd_error(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t err, const char *why)
+vd_virgl_cmd_error(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t err, const char *why)
 {
 	if (why && vd_virgl_warn_ratelimit(virgl))
 		g_warning("guest bug: %s (0x%x): %s", vd_virgl_cmd_name(cmd->hdr.type),
 		          cmd->hdr.type, why);
 	/* A handler may have started a response: the error replaces it whole. */
 	memset(cmd->resp, 0, sizeof(cmd->resp));
-	vd_virgl_cmd_respond(cmd, err, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, err, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_process_ctrl(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	const VdVirglCmdDesc *desc = NULL;
+	const VdGpuCmdDesc *desc = NULL;
 
 	if (cmd->req_len < sizeof(struct virtio_gpu_ctrl_hdr))
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
@@ -160,7 +128,7 @@ vd_virgl_process_ctrl(VdVirgl *virgl, VdVirglCmd *cmd)
 		desc->handler(virgl, cmd);
 
 	if (cmd->resp_len == 0)
-		vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
 		                     sizeof(struct virtio_gpu_ctrl_hdr));
 	/*
 	 * A fenced command, failed or not, is answered after everything before

@@ -46,7 +46,7 @@ vd_virgl_contexts_clear(VdVirgl *virgl)
 }
 
 void
-vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_ctx_create req;
 	uint32_t capset = 0;
@@ -99,11 +99,11 @@ vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdVirglCmd *cmd)
 	ctx->id = cmd->hdr.ctx_id;
 	ctx->resources = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_hash_table_insert(virgl->contexts, GUINT_TO_POINTER(ctx->id), ctx);
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	if (!vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
@@ -113,12 +113,12 @@ vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdVirglCmd *cmd)
 	/* virglrenderer detaches the context's resources itself. */
 	virgl_renderer_context_destroy(cmd->hdr.ctx_id);
 	g_hash_table_remove(virgl->contexts, GUINT_TO_POINTER(cmd->hdr.ctx_id));
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 /* The context and resource a CTX_ATTACH/DETACH names, or NULL after an error. */
 static VdVirglCtx *
-ctx_resource_check(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t *resource_id)
+ctx_resource_check(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t *resource_id)
 {
 	struct virtio_gpu_ctx_resource req;
 	VdVirglCtx *ctx;
@@ -140,7 +140,7 @@ ctx_resource_check(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t *resource_id)
 }
 
 void
-vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	uint32_t id;
 	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd, &id);
@@ -150,11 +150,11 @@ vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdVirglCmd *cmd)
 	/* Attaching twice is harmless (Linux does it when a handle is reopened). */
 	virgl_renderer_ctx_attach_resource(ctx->id, id);
 	g_hash_table_add(ctx->resources, GUINT_TO_POINTER(id));
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	uint32_t id;
 	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd, &id);
@@ -167,11 +167,11 @@ vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdVirglCmd *cmd)
 		return;
 	}
 	virgl_renderer_ctx_detach_resource(ctx->id, id);
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_cmd_submit req;
 	g_autofree uint32_t *stream = NULL;
@@ -199,7 +199,7 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdVirglCmd *cmd)
 		return;
 	}
 	if (req.size == 0) {
-		vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
 		                     sizeof(struct virtio_gpu_ctrl_hdr));
 		return;
 	}
@@ -215,5 +215,5 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdVirglCmd *cmd)
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, NULL);
 		return;
 	}
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }

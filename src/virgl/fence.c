@@ -24,7 +24,7 @@
 static void
 fence_complete(VdVirgl *virgl, VdVirglFence *fence)
 {
-	VdVirglCmd *cmd = fence->cmd;
+	VdGpuCmd *cmd = fence->cmd;
 
 	g_free(fence);
 	cmd->pending = false;
@@ -144,7 +144,7 @@ vd_virgl_fence_teardown(VdVirgl *virgl)
 }
 
 void
-vd_virgl_fence_submit(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_fence_submit(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	VdVirglFence *fence = g_new0(VdVirglFence, 1);
 	int ret;

@@ -38,7 +38,7 @@ vd_virgl_resource_lookup(VdVirgl *virgl, uint32_t id)
 
 /* The resource a command names, or NULL after answering INVALID_RESOURCE_ID. */
 static VdVirglResource *
-resource_lookup_or_fail(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t id)
+resource_lookup_or_fail(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t id)
 {
 	VdVirglResource *res = vd_virgl_resource_lookup(virgl, id);
 
@@ -94,7 +94,7 @@ vd_virgl_resources_clear(VdVirgl *virgl)
 }
 
 static bool
-resource_create(VdVirgl *virgl, VdVirglCmd *cmd, struct virgl_renderer_resource_create_args *args)
+resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_create_args *args)
 {
 	VdVirglResource *res;
 	uint64_t bytes;
@@ -143,12 +143,12 @@ resource_create(VdVirgl *virgl, VdVirglCmd *cmd, struct virgl_renderer_resource_
 	res->hostmem = bytes;
 	virgl->hostmem += bytes;
 	g_hash_table_insert(virgl->resources, GUINT_TO_POINTER(res->id), res);
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 	return true;
 }
 
 void
-vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_create_2d req;
 	struct virgl_renderer_resource_create_args args = { 0 };
@@ -168,7 +168,7 @@ vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdVirglCmd *cmd)
 }
 
 void
-vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_create_3d req;
 	struct virgl_renderer_resource_create_args args;
@@ -191,7 +191,7 @@ vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdVirglCmd *cmd)
 }
 
 void
-vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_unref req;
 	VdVirglResource *res;
@@ -201,11 +201,11 @@ vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdVirglCmd *cmd)
 	if (!res)
 		return;
 	vd_virgl_resource_free(virgl, res);
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_attach_backing req;
 	g_autoptr(GArray) iov = NULL;
@@ -271,11 +271,11 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
 		                   "backing refused by the renderer");
 		return;
 	}
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_detach_backing req;
 	VdVirglResource *res;
@@ -289,7 +289,7 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdVirglCmd *cmd)
 		return;
 	}
 	resource_detach_backing(res);
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 /* True when [start, start + len) lies in [0, size), with no overflow. */
@@ -300,7 +300,7 @@ range_inside(uint32_t start, uint32_t len, uint32_t size)
 }
 
 void
-vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_transfer_to_host_2d req;
 	struct virgl_box box;
@@ -329,12 +329,12 @@ vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdVirglCmd *cmd)
 		                   "transfer refused by the renderer");
 		return;
 	}
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 /* The resource a 3D transfer may touch, or NULL after answering an error. */
 static VdVirglResource *
-transfer_3d_check(VdVirgl *virgl, VdVirglCmd *cmd, struct virtio_gpu_transfer_host_3d *req)
+transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host_3d *req)
 {
 	VdVirglResource *res;
 	VdVirglCtx *ctx;
@@ -383,7 +383,7 @@ transfer_3d_check(VdVirgl *virgl, VdVirglCmd *cmd, struct virtio_gpu_transfer_ho
 }
 
 void
-vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_transfer_host_3d req;
 	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
@@ -398,11 +398,11 @@ vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
 		                   "transfer refused by the renderer");
 		return;
 	}
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
-vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
+vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_transfer_host_3d req;
 	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
@@ -417,7 +417,7 @@ vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdVirglCmd *cmd)
 		                   "transfer refused by the renderer");
 		return;
 	}
-	vd_virgl_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 bool

@@ -23,7 +23,7 @@ typedef struct VdVirglResource {
 /* One fenced command waiting for the renderer. */
 typedef struct VdVirglFence {
 	uint32_t seq;              /* our fence id given to virglrenderer */
-	VdVirglCmd *cmd;
+	VdGpuCmd *cmd;
 } VdVirglFence;
 
 typedef struct VdVirglCapset {
@@ -63,43 +63,42 @@ bool vd_virgl_warn_ratelimit(VdVirgl *virgl);
 
 /* capset.c: reads what virglrenderer offers (after init). */
 void vd_virgl_capsets_init(VdVirgl *virgl);
-void vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_get_capset(VdVirgl *virgl, VdVirglCmd *cmd);
+void vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_get_capset(VdVirgl *virgl, VdGpuCmd *cmd);
 /* The renderer string the virgl2 capset carries, or NULL. */
 char *vd_virgl_capset_renderer(VdVirgl *virgl);
 
 /* commands.c */
-void vd_virgl_cmd_respond(VdVirglCmd *cmd, uint32_t type, size_t len);
-void vd_virgl_cmd_error(VdVirgl *virgl, VdVirglCmd *cmd, uint32_t err, const char *why);
+void vd_virgl_cmd_error(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t err, const char *why);
 
 /* context.c */
 void vd_virgl_ctx_free(VdVirglCtx *ctx);
 void vd_virgl_contexts_clear(VdVirgl *virgl);
 VdVirglCtx *vd_virgl_ctx_lookup(VdVirgl *virgl, uint32_t id);
-void vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdVirglCmd *cmd);
+void vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd);
 
 /* resource.c */
 void vd_virgl_resource_free(VdVirgl *virgl, VdVirglResource *res);
 void vd_virgl_resources_clear(VdVirgl *virgl);
 VdVirglResource *vd_virgl_resource_lookup(VdVirgl *virgl, uint32_t id);
-void vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdVirglCmd *cmd);
-void vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdVirglCmd *cmd);
+void vd_virgl_cmd_resource_create_2d(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd);
+void vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd);
 
 /* fence.c */
 int vd_virgl_fence_setup(VdVirgl *virgl);
 void vd_virgl_fence_teardown(VdVirgl *virgl);
 /* Queues cmd (its response already built) behind a renderer fence. */
-void vd_virgl_fence_submit(VdVirgl *virgl, VdVirglCmd *cmd);
+void vd_virgl_fence_submit(VdVirgl *virgl, VdGpuCmd *cmd);
 /* virglrenderer's write_fence callback. */
 void vd_virgl_fence_retired(VdVirgl *virgl, uint32_t seq);
 /* Completes every pending command now (reset, teardown). */

@@ -17,8 +17,8 @@
  *    vd_virgl_set_complete_func() (push the used element, notify).
  *  - on SET_MEM_TABLE: vd_virgl_set_memory(); backings map guest RAM once, at
  *    ATTACH_BACKING, so a changed table needs vd_virgl_reset() (as a reset).
- *  - per control queue element, when vd_virgl_handles(hdr.type): a VdVirglCmd
- *    (allocated with the element), vd_virgl_cmd_init(), vd_virgl_process_ctrl();
+ *  - per control queue element, when vd_virgl_handles(hdr.type): a VdGpuCmd
+ *    (allocated with the element), vd_gpu_cmd_init(), vd_virgl_process_ctrl();
  *    not pending: push resp/resp_len now; pending: wait for the callback.
  *    The request may be up to VD_VIRGL_MAX_REQUEST_SIZE (SUBMIT_3D).
  *  - SET_SCANOUT / RESOURCE_FLUSH of a virgl resource: vd_virgl_resource_size()
@@ -33,12 +33,10 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "gpu/command.h"
+
 /* The capsets offered: VIRTIO_GPU_CAPSET_VIRGL and VIRTIO_GPU_CAPSET_VIRGL2. */
 #define VD_VIRGL_MAX_CAPSETS 2u
-/* Larger capsets are not offered (virgl2 is 760 bytes in virglrenderer 1.x). */
-#define VD_VIRGL_MAX_CAPSET_SIZE 4096u
-/* The largest response: a capset. */
-#define VD_VIRGL_MAX_RESPONSE_SIZE (sizeof(struct virtio_gpu_resp_capset) + VD_VIRGL_MAX_CAPSET_SIZE)
 /* A SUBMIT_3D command stream; Mesa's virgl winsys flushes at 256 KiB. */
 #define VD_VIRGL_MAX_SUBMIT_SIZE (1024u * 1024)
 /* The largest request accepted: a SUBMIT_3D of the largest stream. */
@@ -65,22 +63,7 @@ typedef struct VdVirglOptions {
 	uint64_t max_hostmem;      /* estimated bytes all 3D resources may take */
 } VdVirglOptions;
 
-/*
- * One control queue command. resp is zeroed by vd_virgl_cmd_init, so no host
- * bytes reach the guest. A command with pending set waits for its fence; its
- * owner hears of it through VdVirglCompleteFunc with resp filled.
- */
-typedef struct VdVirglCmd {
-	const uint8_t *req;
-	size_t req_len;
-	struct virtio_gpu_ctrl_hdr hdr;
-	uint8_t resp[VD_VIRGL_MAX_RESPONSE_SIZE];
-	size_t resp_len;
-	bool pending;
-	void *user_data;           /* the owner's (the queue element) */
-} VdVirglCmd;
-
-typedef void (*VdVirglCompleteFunc)(VdVirgl *virgl, VdVirglCmd *cmd, void *user_data);
+typedef void (*VdVirglCompleteFunc)(VdVirgl *virgl, VdGpuCmd *cmd, void *user_data);
 
 /* renderer.c */
 void vd_virgl_options_init(VdVirglOptions *opts);
@@ -108,14 +91,13 @@ uint32_t vd_virgl_num_capsets(VdVirgl *virgl);
 /* True when vd_virgl_process_ctrl answers this command type with VIRGL on. */
 bool vd_virgl_handles(uint32_t type);
 const char *vd_virgl_cmd_name(uint32_t type);
-void vd_virgl_cmd_init(VdVirglCmd *cmd, const void *req, size_t req_len);
 /*
  * Runs one control queue command: on return either resp/resp_len hold the
  * answer, or pending is set and the completion callback gets it later, from
  * the main loop (never from inside this call), or from vd_virgl_reset/free.
  * cmd must stay alive until then; cmd->req is not used after this returns.
  */
-void vd_virgl_process_ctrl(VdVirgl *virgl, VdVirglCmd *cmd);
+void vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd);
 
 /* resource.c: for scanouts and cursors of virgl resources. */
 bool vd_virgl_resource_size(VdVirgl *virgl, uint32_t resource_id, uint32_t *width,

@@ -18,7 +18,7 @@
 static unsigned int done;
 
 static void
-on_complete(VdVirgl *v, VdVirglCmd *cmd, void *data)
+on_complete(VdVirgl *v, VdGpuCmd *cmd, void *data)
 {
 	(void)v;
 	(void)cmd;
@@ -29,9 +29,9 @@ on_complete(VdVirgl *v, VdVirglCmd *cmd, void *data)
 static uint32_t
 run(VdVirgl *virgl, const void *req, size_t len)
 {
-	VdVirglCmd cmd;
+	VdGpuCmd cmd;
 
-	vd_virgl_cmd_init(&cmd, req, len);
+	vd_gpu_cmd_init(&cmd, req, len);
 	vd_virgl_process_ctrl(virgl, &cmd);
 	return ((struct virtio_gpu_ctrl_hdr *)cmd.resp)->type;
 }
@@ -55,7 +55,7 @@ cpu_model(void)
 static double
 bench_fences(VdVirgl *virgl, uint32_t ctx, unsigned int batch, double seconds)
 {
-	VdVirglCmd *cmds = g_new(VdVirglCmd, batch);
+	VdGpuCmd *cmds = g_new(VdGpuCmd, batch);
 	uint8_t buf[64];
 	gint64 start = g_get_monotonic_time(), now;
 	unsigned long total = 0;
@@ -68,7 +68,7 @@ bench_fences(VdVirgl *virgl, uint32_t ctx, unsigned int batch, double seconds)
 
 			hdr->flags = VIRTIO_GPU_FLAG_FENCE;
 			hdr->fence_id = total + i + 1;
-			vd_virgl_cmd_init(&cmds[i], buf, len);
+			vd_gpu_cmd_init(&cmds[i], buf, len);
 			vd_virgl_process_ctrl(virgl, &cmds[i]);
 		}
 		while (done < batch)

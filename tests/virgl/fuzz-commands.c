@@ -25,7 +25,7 @@ static TvRam fuzz_ram;
 static unsigned int fuzz_completed;
 
 static void
-on_complete(VdVirgl *v, VdVirglCmd *cmd, void *user_data)
+on_complete(VdVirgl *v, VdGpuCmd *cmd, void *user_data)
 {
 	(void)v;
 	(void)cmd;
@@ -72,12 +72,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	FuzzInput in = { data, size, 0 };
-	VdVirglCmd *cmds;
+	VdGpuCmd *cmds;
 	unsigned int n = 0, fenced = 0;
 
 	if (!fuzz_setup())
 		return 0;
-	cmds = g_new(VdVirglCmd, FUZZ_MAX_CMDS);
+	cmds = g_new(VdGpuCmd, FUZZ_MAX_CMDS);
 	fuzz_completed = 0;
 	while (in.pos < in.len && n < FUZZ_MAX_CMDS) {
 		uint8_t flags = 0, lenb[2] = { 0, 0 };
@@ -103,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				memset(req + sizeof(struct virtio_gpu_cmd_submit), 0,
 				       len - sizeof(struct virtio_gpu_cmd_submit));
 		}
-		vd_virgl_cmd_init(&cmds[n], req, len);
+		vd_gpu_cmd_init(&cmds[n], req, len);
 		vd_virgl_process_ctrl(fuzz_virgl, &cmds[n]);
 		g_assert(cmds[n].resp_len >= sizeof(struct virtio_gpu_ctrl_hdr));
 		g_assert(cmds[n].resp_len <= sizeof(cmds[n].resp));

@@ -15,7 +15,7 @@
 static VdVirgl *virgl;
 static char *skip_reason;
 static TvRam ram;
-static GPtrArray *completed; /* VdVirglCmd, in completion order */
+static GPtrArray *completed; /* VdGpuCmd, in completion order */
 
 /* Mesa's EGL vendor library: without it there is nothing to run on. */
 static bool
@@ -46,7 +46,7 @@ need_virgl(void)
 }
 
 static void
-on_complete(VdVirgl *v, VdVirglCmd *cmd, void *data)
+on_complete(VdVirgl *v, VdGpuCmd *cmd, void *data)
 {
 	(void)v;
 	(void)data;
@@ -55,9 +55,9 @@ on_complete(VdVirgl *v, VdVirglCmd *cmd, void *data)
 
 /* Runs one request; the command must not be left pending. */
 static uint32_t
-run(const void *req, size_t len, VdVirglCmd *cmd)
+run(const void *req, size_t len, VdGpuCmd *cmd)
 {
-	vd_virgl_cmd_init(cmd, req, len);
+	vd_gpu_cmd_init(cmd, req, len);
 	vd_virgl_process_ctrl(virgl, cmd);
 	g_assert_false(cmd->pending);
 	g_assert_cmpuint(cmd->resp_len, >=, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -67,7 +67,7 @@ run(const void *req, size_t len, VdVirglCmd *cmd)
 static uint32_t
 run_simple(const void *req, size_t len)
 {
-	g_autofree VdVirglCmd *cmd = g_new(VdVirglCmd, 1);
+	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 
 	return run(req, len, cmd);
 }
@@ -76,7 +76,7 @@ run_simple(const void *req, size_t len)
 static void
 assert_error(const void *req, size_t len, uint32_t err)
 {
-	g_autofree VdVirglCmd *cmd = g_new(VdVirglCmd, 1);
+	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 
 	g_assert_cmphex(run(req, len, cmd), ==, err);
 	g_assert_cmpuint(cmd->resp_len, ==, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -154,7 +154,7 @@ test_capsets(void)
 		return;
 	g_assert_cmpuint(vd_virgl_num_capsets(virgl), ==, 2);
 	for (uint32_t i = 0; i < 2; i++) {
-		g_autofree VdVirglCmd *cmd = g_new(VdVirglCmd, 1);
+		g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 		struct virtio_gpu_resp_capset_info *r = (void *)cmd->resp;
 
 		memset(&info, 0, sizeof(info));
@@ -177,7 +177,7 @@ test_capsets(void)
 	assert_error(&info, sizeof(info), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 
 	for (uint32_t id = 1; id <= 2; id++) {
-		g_autofree VdVirglCmd *cmd = g_new(VdVirglCmd, 1);
+		g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 		struct virtio_gpu_resp_capset *r = (void *)cmd->resp;
 		uint32_t max_version;
 
@@ -271,7 +271,7 @@ static void
 test_fence_order(void)
 {
 	enum { N = 32 };
-	VdVirglCmd *cmds = g_new(VdVirglCmd, N);
+	VdGpuCmd *cmds = g_new(VdGpuCmd, N);
 	uint8_t buf[512];
 	uint32_t stream[64];
 	size_t n, len;
@@ -294,7 +294,7 @@ test_fence_order(void)
 		len = tv_submit(buf, i % 8 == 7 ? 99 : 2, stream, n);
 		hdr->flags = VIRTIO_GPU_FLAG_FENCE;
 		hdr->fence_id = 1000 + i;
-		vd_virgl_cmd_init(&cmds[i], buf, len);
+		vd_gpu_cmd_init(&cmds[i], buf, len);
 		vd_virgl_process_ctrl(virgl, &cmds[i]);
 		g_assert_true(cmds[i].pending);
 		/* The request bytes may go at once: the decoder keeps no pointer to them. */
@@ -305,7 +305,7 @@ test_fence_order(void)
 	wait_fences();
 	g_assert_cmpuint(completed->len, ==, N);
 	for (uint32_t i = 0; i < N; i++) {
-		VdVirglCmd *cmd = completed->pdata[i];
+		VdGpuCmd *cmd = completed->pdata[i];
 		struct virtio_gpu_ctrl_hdr *r = (void *)cmd->resp;
 
 		g_assert_true(cmd == &cmds[i]);
@@ -323,7 +323,7 @@ test_fence_order(void)
 static void
 test_reset_completes_fences(void)
 {
-	VdVirglCmd cmd;
+	VdGpuCmd cmd;
 	uint8_t buf[128];
 	struct virtio_gpu_ctrl_hdr *hdr = (void *)buf;
 
@@ -333,7 +333,7 @@ test_reset_completes_fences(void)
 	tv_ctx_create(buf, 3, "fence");
 	hdr->flags = VIRTIO_GPU_FLAG_FENCE;
 	hdr->fence_id = 7;
-	vd_virgl_cmd_init(&cmd, buf, sizeof(struct virtio_gpu_ctx_create));
+	vd_gpu_cmd_init(&cmd, buf, sizeof(struct virtio_gpu_ctx_create));
 	vd_virgl_process_ctrl(virgl, &cmd);
 	g_assert_true(cmd.pending);
 	vd_virgl_reset(virgl);
