@@ -22,6 +22,8 @@ typedef struct GpuMainOptions {
 	char **output_sizes;
 	char *max_hostmem;
 	char *control;
+	gboolean virgl;
+	char *render_node;
 } GpuMainOptions;
 
 static gboolean
@@ -104,10 +106,43 @@ gpu_options_apply(const GpuMainOptions *m, VdGpuOptions *opts, GError **error)
 	return TRUE;
 }
 
+/*
+ * --virgl: starts virglrenderer, or says why it cannot; VIRGL is then never
+ * offered (QEMU's back-end offers it anyway and the guest's screen stays black).
+ */
+static VdVirgl *
+gpu_virgl_start(const GpuMainOptions *m, GError **error)
+{
+	VdVirglOptions vopts;
+
+	vd_virgl_options_init(&vopts);
+	vopts.render_node = m->render_node;
+	/* 3D guests allocate far more than 2D ones: --max-hostmem only when given. */
+	if (m->max_hostmem)
+		parse_bytes(m->max_hostmem, &vopts.max_hostmem);
+	return vd_virgl_new(&vopts, error);
+}
+
+/* libvirt passes --virgl and --render-node only when they are listed: list what works. */
+static void
+gpu_print_capabilities(void)
+{
+	const char *features[] = { "render-node", "virgl", NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VdVirgl) virgl = NULL;
+	GpuMainOptions m = { 0 };
+
+	virgl = gpu_virgl_start(&m, &error);
+	if (!virgl) {
+		g_debug("no 3D: %s", error->message);
+		features[0] = NULL;
+	}
+	daemon_print_capabilities("gpu", features);
+}
+
 int
 main(int argc, char **argv)
 {
-	static const char *const features[] = { NULL };
 	g_auto(DaemonOptions) dopts = { .fd = -1 };
 	GpuMainOptions m = { .outputs = 1 };
 	VdGpuOptions gopts;
@@ -130,6 +165,13 @@ main(int argc, char **argv)
 		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &m.control,
 		  N_("Serve the org.vhostdesktop.Gpu1 D-Bus interface on this socket"),
 		  N_("PATH") },
+		{ "virgl", 0, 0, G_OPTION_ARG_NONE, &m.virgl,
+		  N_("3D acceleration through virglrenderer: on the GPU's render node, or on "
+		     "the CPU (llvmpipe) when there is none"),
+		  NULL },
+		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &m.render_node,
+		  N_("The DRM render node for 3D (implies --virgl; default: the first found)"),
+		  N_("PATH") },
 		{ NULL }
 	};
 
@@ -148,7 +190,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (dopts.print_capabilities) {
-		daemon_print_capabilities("gpu", features);
+		gpu_print_capabilities();
 		status = EXIT_SUCCESS;
 		goto out;
 	}
@@ -159,6 +201,16 @@ main(int argc, char **argv)
 	}
 
 	gpu = vd_gpu_new(&gopts);
+	if (m.virgl || m.render_node) {
+		VdVirgl *virgl = gpu_virgl_start(&m, &error);
+
+		if (!virgl) {
+			g_printerr(_("%s: --virgl: %s\n"), g_get_prgname(), error->message);
+			status = EXIT_FAILURE;
+			goto out;
+		}
+		vd_gpu_set_virgl(gpu, virgl);
+	}
 	device = vd_gpu_device_new(gpu);
 	if (m.control) {
 		control = vd_gpu_control_new(gpu, m.control, &error);
@@ -176,5 +228,6 @@ out:
 	g_strfreev(m.output_sizes);
 	g_free(m.max_hostmem);
 	g_free(m.control);
+	g_free(m.render_node);
 	return status;
 }

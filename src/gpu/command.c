@@ -52,8 +52,9 @@ static const VdGpuCmdDesc vd_gpu_cmds_2d[] = {
 };
 
 /*
- * 3D commands: the virgl issue plugs its handlers in here; until then they
- * are answered ERR_UNSPEC (VIRGL is not offered, so a driver does not send them).
+ * 3D commands: with --virgl, vd_gpu_process_ctrl hands them (and the resource
+ * commands) to src/virgl before this table is looked at; without, they are
+ * answered ERR_UNSPEC (VIRGL is not offered, so a driver does not send them).
  */
 static const VdGpuCmdDesc vd_gpu_cmds_3d[] = {
 	CMD(VIRTIO_GPU_CMD_CTX_CREATE, "CTX_CREATE", struct virtio_gpu_ctx_create, NULL),
@@ -160,14 +161,25 @@ cmd_check(VdGpu *gpu, VdGpuCmd *cmd, bool cursor_queue)
 void
 vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd)
 {
-	const VdGpuCmdDesc *desc = cmd_check(gpu, cmd, false);
+	const VdGpuCmdDesc *desc;
 
-	if (!desc)
+	/* With 3D on, resources and contexts are virglrenderer's. */
+	if (gpu->virgl && cmd->req_len >= sizeof(cmd->hdr) && vd_virgl_handles(cmd->hdr.type)) {
+		vd_gpu_virgl_process_ctrl(gpu, cmd);
 		return;
-	desc->handler(gpu, cmd);
+	}
+	desc = cmd_check(gpu, cmd, false);
+	if (desc)
+		desc->handler(gpu, cmd);
 	/* A handler that neither answered nor deferred is a bug here, not in the guest. */
 	if (!cmd->pending && cmd->resp_len == 0)
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, sizeof(struct virtio_gpu_ctrl_hdr));
+	/*
+	 * A fenced display command (a flush) is answered after the 3D work
+	 * before it: the guest takes a fence as "everything up to here is done".
+	 */
+	if (gpu->virgl && !cmd->pending && (cmd->hdr.flags & VIRTIO_GPU_FLAG_FENCE))
+		vd_virgl_fence_submit(gpu->virgl, cmd);
 }
 
 void

@@ -22,22 +22,45 @@ cursor_check_scanout(VdGpu *gpu, VdGpuCmd *cmd, const struct virtio_gpu_update_c
 	return false;
 }
 
+/* The cursor image's resource, its pixels current; NULL and why if unusable. */
+static VdGpuResource *
+cursor_resource(VdGpu *gpu, uint32_t id, const char **why)
+{
+	VdGpuResource *res;
+	uint32_t err;
+
+	res = vd_gpu_display_resource(gpu, id, &err, why);
+	if (!res)
+		return NULL;
+	if (res->width > VD_GPU_CURSOR_SIZE || res->height > VD_GPU_CURSOR_SIZE) {
+		*why = "larger than 64x64";
+		return NULL;
+	}
+	if (vd_gpu_display_refresh(gpu, res, &(struct virtio_gpu_rect){ 0, 0, res->width,
+	                                                                res->height }) < 0) {
+		*why = "pixels not readable";
+		return NULL;
+	}
+	return res;
+}
+
 void
 vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_update_cursor c;
 	VdGpuCursor *cur = &gpu->cursor;
 	VdGpuResource *res = NULL;
+	const char *why;
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (!cursor_check_scanout(gpu, cmd, &c))
 		return;
 	if (c.resource_id) {
-		res = vd_gpu_resource_lookup(gpu, c.resource_id);
-		if (!res || res->width > VD_GPU_CURSOR_SIZE || res->height > VD_GPU_CURSOR_SIZE) {
+		res = cursor_resource(gpu, c.resource_id, &why);
+		if (!res) {
 			if (vd_gpu_warn_ratelimit(gpu))
-				g_warning("guest bug: UPDATE_CURSOR: resource %u %s", c.resource_id,
-				          res ? "larger than 64x64" : "unknown");
+				g_warning("guest bug: UPDATE_CURSOR: resource %u: %s", c.resource_id,
+				          why);
 			return;
 		}
 	}

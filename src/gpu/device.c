@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Glue between the vhost-user library and the device model: config space,
- * features, and the two queues. The control queue is served in order: a
+ * features, and the two queues. Each control command is a VdGpuRequest (the
+ * queue element and the command) that lives until it is answered. In 2D, a
  * command forwarded to the front-end (display info, EDID) holds the queue
- * until it is answered, so fences complete in order. Responses of a batch
- * are pushed together with one notification.
+ * until it is answered, so fences complete in order. With 3D on, fenced
+ * commands wait for the renderer without holding the queue: virglrenderer
+ * retires fences in order, and src/virgl answers them in that order.
+ * Responses of a batch are pushed together with one notification.
  */
 #define G_LOG_DOMAIN "vd-gpu"
 
@@ -18,26 +21,30 @@
 #define VD_GPU_QUEUE_CTRL 0
 #define VD_GPU_QUEUE_CURSOR 1
 
+/* The largest request: an ATTACH_BACKING, or with 3D a SUBMIT_3D. */
+#define VD_GPU_DEVICE_MAX_REQUEST MAX(VD_GPU_MAX_REQUEST_SIZE, VD_VIRGL_MAX_REQUEST_SIZE)
+
+/* A control queue command in flight. */
+typedef struct VdGpuRequest {
+	VdGpuCmd cmd;
+	VhostElem *elem;           /* NULL once the ring went away under it */
+} VdGpuRequest;
+
 struct VdGpuDevice {
 	VdGpu *gpu;
 	VhostDev *dev;
-	VhostElem *pending_elem;   /* the control command waiting for the front-end */
-	VdGpuCmd cmd;
-	uint8_t *reqbuf;           /* VD_GPU_MAX_REQUEST_SIZE bytes */
+	GQueue waiting;            /* VdGpuRequest answered later */
+	VdGpuRequest *blocking;    /* 2D: the command holding the queue */
+	uint8_t *reqbuf;           /* VD_GPU_DEVICE_MAX_REQUEST bytes */
 	bool processing;
 };
-
-uint64_t
-vd_gpu_device_features(void)
-{
-	/* VIRTIO_GPU_F_VIRGL comes with 3D. */
-	return (1ull << VIRTIO_GPU_F_EDID) | (1ull << VIRTIO_GPU_F_RESOURCE_UUID);
-}
 
 static uint64_t
 dev_get_features(void *opaque)
 {
-	return vd_gpu_device_features();
+	VdGpuDevice *d = opaque;
+
+	return vd_gpu_features(d->gpu);
 }
 
 static int
@@ -80,8 +87,15 @@ gather(VdGpuDevice *d, VhostElem *elem)
 	size_t len = vhost_iov_size(elem->out_sg, elem->out_num);
 
 	vhost_iov_to_buf(elem->out_sg, elem->out_num, 0, d->reqbuf,
-	                 MIN(len, VD_GPU_MAX_REQUEST_SIZE));
+	                 MIN(len, VD_GPU_DEVICE_MAX_REQUEST));
 	return len;
+}
+
+static void
+request_free(VdGpuRequest *req)
+{
+	g_clear_pointer(&req->elem, vhost_elem_free);
+	g_free(req);
 }
 
 static void
@@ -93,20 +107,28 @@ process_ctrl(VdGpuDevice *d)
 	if (!vq || d->processing)
 		return;
 	d->processing = true;
-	while (!d->pending_elem) {
+	while (!d->blocking) {
 		VhostElem *elem = vhost_queue_pop(vq);
+		VdGpuRequest *req;
 		size_t len;
 
 		if (!elem)
 			break;
 		len = gather(d, elem);
-		vd_gpu_cmd_init(&d->cmd, d->reqbuf, len);
-		vd_gpu_process_ctrl(d->gpu, &d->cmd);
-		if (d->cmd.pending) {
-			d->pending_elem = elem;
-			break;
+		/* Not zeroed: vd_gpu_cmd_init clears the command. */
+		req = g_malloc(sizeof(*req));
+		req->elem = elem;
+		vd_gpu_cmd_init(&req->cmd, d->reqbuf, len);
+		req->cmd.user_data = req;
+		vd_gpu_process_ctrl(d->gpu, &req->cmd);
+		if (req->cmd.pending) {
+			g_queue_push_tail(&d->waiting, req);
+			if (!d->gpu->virgl)
+				d->blocking = req;
+			continue;
 		}
-		respond(d, vq, elem, &d->cmd);
+		respond(d, vq, g_steal_pointer(&req->elem), &req->cmd);
+		request_free(req);
 		pushed = true;
 	}
 	d->processing = false;
@@ -124,38 +146,52 @@ process_cursor(VdGpuDevice *d)
 	if (!vq)
 		return;
 	while ((elem = vhost_queue_pop(vq))) {
-		VdGpuCmd *cmd = &d->cmd;
+		VdGpuCmd cmd;
 		size_t len = gather(d, elem);
 
-		/* The control queue may hold a pending command in d->cmd. */
-		if (d->pending_elem)
-			cmd = g_new(VdGpuCmd, 1);
-		vd_gpu_cmd_init(cmd, d->reqbuf, len);
-		vd_gpu_process_cursor(d->gpu, cmd);
+		vd_gpu_cmd_init(&cmd, d->reqbuf, len);
+		vd_gpu_process_cursor(d->gpu, &cmd);
 		/* Cursor commands have no response; Linux gives no room for one. */
 		vhost_queue_push(vq, elem, 0);
 		vhost_elem_free(elem);
-		if (cmd != &d->cmd)
-			g_free(cmd);
 		pushed = true;
 	}
 	if (pushed)
 		vhost_queue_notify(vq);
 }
 
+/* A command answered later (the front-end's answer, or a 3D fence) is done. */
 static void
 cmd_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
 {
 	VdGpuDevice *d = user_data;
+	VdGpuRequest *req = cmd->user_data;
 	VhostQueue *vq = vhost_dev_get_queue(d->dev, VD_GPU_QUEUE_CTRL);
-	VhostElem *elem = g_steal_pointer(&d->pending_elem);
+	bool was_blocking = d->blocking == req;
 
-	if (!elem || !vq)
-		return;
-	respond(d, vq, elem, cmd);
-	vhost_queue_notify(vq);
+	g_queue_remove(&d->waiting, req);
+	if (was_blocking)
+		d->blocking = NULL;
+	if (req->elem && vq) {
+		respond(d, vq, g_steal_pointer(&req->elem), cmd);
+		vhost_queue_notify(vq);
+	}
+	request_free(req);
 	/* The queue waited for this one: go on with what came meanwhile. */
-	process_ctrl(d);
+	if (was_blocking)
+		process_ctrl(d);
+}
+
+/* The ring is gone: its elements may not be pushed; the commands still finish. */
+static void
+requests_orphan(VdGpuDevice *d)
+{
+	for (GList *l = d->waiting.head; l; l = l->next) {
+		VdGpuRequest *req = l->data;
+
+		g_clear_pointer(&req->elem, vhost_elem_free);
+	}
+	d->blocking = NULL;
 }
 
 static void
@@ -174,10 +210,8 @@ dev_queue_started(void *opaque, VhostQueue *queue, unsigned int index, bool star
 {
 	VdGpuDevice *d = opaque;
 
-	if (!started && index == VD_GPU_QUEUE_CTRL && d->pending_elem) {
-		/* The ring went away under the pending command. */
-		g_clear_pointer(&d->pending_elem, vhost_elem_free);
-	}
+	if (!started && index == VD_GPU_QUEUE_CTRL)
+		requests_orphan(d);
 	if (started)
 		dev_queue_kicked(opaque, queue, index);
 }
@@ -187,8 +221,18 @@ dev_reset(void *opaque)
 {
 	VdGpuDevice *d = opaque;
 
-	g_clear_pointer(&d->pending_elem, vhost_elem_free);
+	requests_orphan(d);
+	/* Completes what is waiting (through cmd_complete, which frees them). */
 	vd_gpu_reset(d->gpu);
+	g_warn_if_fail(g_queue_is_empty(&d->waiting));
+}
+
+static void
+dev_memory_changed(void *opaque)
+{
+	VdGpuDevice *d = opaque;
+
+	vd_gpu_memory_changed(d->gpu);
 }
 
 static int
@@ -204,6 +248,7 @@ dev_gpu_set_socket(void *opaque, int fd)
 	for (unsigned int i = 0; i < d->gpu->opts.num_outputs; i++) {
 		const VdGpuScanout *s = &d->gpu->scanouts[i];
 
+		/* With 3D on: the host copy, as the last flush left it. */
 		VdGpuResource *res = vd_gpu_resource_lookup(d->gpu, s->resource_id);
 
 		vd_gpu_headless_scanout(d->gpu, i);
@@ -250,6 +295,7 @@ static const VhostDeviceOps vd_gpu_device_ops = {
 	.queue_started = dev_queue_started,
 	.queue_kicked = dev_queue_kicked,
 	.reset = dev_reset,
+	.memory_changed = dev_memory_changed,
 	.gpu_set_socket = dev_gpu_set_socket,
 };
 
@@ -266,7 +312,8 @@ vd_gpu_device_new(VdGpu *gpu)
 	};
 
 	d->gpu = gpu;
-	d->reqbuf = g_malloc(VD_GPU_MAX_REQUEST_SIZE);
+	g_queue_init(&d->waiting);
+	d->reqbuf = g_malloc(VD_GPU_DEVICE_MAX_REQUEST);
 	d->dev = vhost_dev_new(&info);
 	vd_gpu_set_memory(gpu, map_sg_cb, d);
 	vd_gpu_set_complete_func(gpu, cmd_complete, d);
@@ -279,7 +326,14 @@ vd_gpu_device_free(VdGpuDevice *d)
 {
 	if (!d)
 		return;
-	g_clear_pointer(&d->pending_elem, vhost_elem_free);
+	/*
+	 * The renderer or the socket still holds waiting commands: finish them
+	 * (to nobody) before they are freed, by resetting the device model.
+	 */
+	requests_orphan(d);
+	if (!g_queue_is_empty(&d->waiting))
+		vd_gpu_reset(d->gpu);
+	g_warn_if_fail(g_queue_is_empty(&d->waiting));
 	vd_gpu_set_memory(d->gpu, NULL, NULL);
 	vd_gpu_set_complete_func(d->gpu, NULL, NULL);
 	vd_gpu_set_config_changed_func(d->gpu, NULL, NULL);

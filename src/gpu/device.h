@@ -7,8 +7,6 @@
 
 typedef struct VdGpuDevice VdGpuDevice;
 
-/* Features the device offers (VIRTIO_GPU_F_*). */
-uint64_t vd_gpu_device_features(void);
 /* Does not take gpu; the VhostDev is created here. */
 VdGpuDevice *vd_gpu_device_new(VdGpu *gpu);
 void vd_gpu_device_free(VdGpuDevice *d);

@@ -50,8 +50,51 @@ vd_gpu_new(const VdGpuOptions *opts)
 		gpu->outputs[i].height = gpu->opts.height[i];
 	}
 	gpu->config.num_scanouts = gpu->opts.num_outputs;
-	gpu->config.num_capsets = 0; /* 3D (virgl) will announce its capsets here. */
+	gpu->config.num_capsets = 0; /* vd_gpu_set_virgl() announces the 3D ones. */
 	return gpu;
+}
+
+static void
+virgl_complete_cb(VdVirgl *virgl, VdGpuCmd *cmd, void *user_data)
+{
+	VdGpu *gpu = user_data;
+
+	if (gpu->complete)
+		gpu->complete(gpu, cmd, gpu->complete_data);
+}
+
+void
+vd_gpu_set_virgl(VdGpu *gpu, VdVirgl *virgl)
+{
+	g_return_if_fail(!gpu->virgl);
+	gpu->virgl = virgl;
+	gpu->config.num_capsets = vd_virgl_num_capsets(virgl);
+	vd_virgl_set_memory(virgl, gpu->map_sg, gpu->map_opaque);
+	vd_virgl_set_complete_func(virgl, virgl_complete_cb, gpu);
+}
+
+uint64_t
+vd_gpu_features(VdGpu *gpu)
+{
+	uint64_t features = 1ull << VIRTIO_GPU_F_EDID;
+
+	/*
+	 * RESOURCE_ASSIGN_UUID names 2D resources; with 3D on they live in
+	 * virglrenderer, which exports no uuids, so the feature is not offered.
+	 */
+	if (gpu->virgl)
+		features |= 1ull << VIRTIO_GPU_F_VIRGL;
+	else
+		features |= 1ull << VIRTIO_GPU_F_RESOURCE_UUID;
+	return features;
+}
+
+void
+vd_gpu_memory_changed(VdGpu *gpu)
+{
+	/* 2D backings are guest addresses mapped at each transfer: nothing to do. */
+	if (gpu->virgl)
+		vd_virgl_memory_changed(gpu->virgl);
 }
 
 static void
@@ -67,6 +110,8 @@ vd_gpu_free(VdGpu *gpu)
 	if (!gpu)
 		return;
 	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	/* Pending 3D commands complete while the resource table still exists. */
+	g_clear_pointer(&gpu->virgl, vd_virgl_free);
 	g_hash_table_destroy(gpu->resources);
 	outputs_drop_images(gpu);
 	g_free(gpu);
@@ -77,6 +122,8 @@ vd_gpu_set_memory(VdGpu *gpu, VdGpuMapSgFunc map_sg, void *opaque)
 {
 	gpu->map_sg = map_sg;
 	gpu->map_opaque = opaque;
+	if (gpu->virgl)
+		vd_virgl_set_memory(gpu->virgl, map_sg, opaque);
 }
 
 void
@@ -98,6 +145,8 @@ vd_gpu_reset(VdGpu *gpu)
 {
 	/* The socket goes first: pending forwards complete before state goes. */
 	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	if (gpu->virgl)
+		vd_virgl_reset(gpu->virgl);
 	g_hash_table_remove_all(gpu->resources);
 	gpu->hostmem = 0;
 	memset(gpu->scanouts, 0, sizeof(gpu->scanouts));

@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include "gpu/command.h"
+#include "virgl/virgl.h"
 
 #define VD_GPU_MAX_OUTPUTS VIRTIO_GPU_MAX_SCANOUTS
 #define VD_GPU_DEFAULT_WIDTH 1280u
@@ -111,6 +112,7 @@ struct VdGpu {
 	void *config_changed_data;
 
 	VdGpuQemu *qemu;           /* the QEMU GPU socket, or NULL: headless */
+	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
 	unsigned int warnings;     /* rate limit for guest-triggered warnings */
 };
 
@@ -122,6 +124,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdGpu, vd_gpu_free)
 void vd_gpu_set_memory(VdGpu *gpu, VdGpuMapSgFunc map_sg, void *opaque);
 void vd_gpu_set_complete_func(VdGpu *gpu, VdGpuCompleteFunc func, void *user_data);
 void vd_gpu_set_config_changed_func(VdGpu *gpu, VdGpuConfigChangedFunc func, void *user_data);
+/*
+ * Turns 3D on: takes virgl (started by the caller, who exits when it cannot
+ * be), announces its capsets, and routes the resource and 3D commands to it.
+ */
+void vd_gpu_set_virgl(VdGpu *gpu, VdVirgl *virgl);
+/* The virtio feature bits the device offers (VIRGL only with 3D on). */
+uint64_t vd_gpu_features(VdGpu *gpu);
+/* The guest memory table changed: mappings held for 3D are renewed. */
+void vd_gpu_memory_changed(VdGpu *gpu);
 /* Drops resources, scanouts, cursor and the GPU socket (device reset). */
 void vd_gpu_reset(VdGpu *gpu);
 int vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len);
@@ -152,6 +163,13 @@ void vd_gpu_cmd_move_cursor(VdGpu *gpu, VdGpuCmd *cmd);
 
 /* resource-2d.c */
 pixman_format_code_t vd_gpu_format_to_pixman(uint32_t virtio_format);
+/*
+ * A resource with a zeroed host image, charged against --max-hostmem and
+ * added to the table; NULL with the VIRTIO_GPU_RESP_ERR_* and why if not.
+ */
+VdGpuResource *vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format,
+                                   uint32_t width, uint32_t height, uint32_t *err,
+                                   const char **why);
 void vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res);
 /* True when r lies inside a width x height area (no overflow). */
 bool vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height);
@@ -160,6 +178,18 @@ bool vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_
 void vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id);
 /* Fills a display info response from the outputs table. */
 void vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info);
+
+/* virgl-display.c: 3D resources on displays and cursor. */
+/*
+ * The resource to show for id: the 2D one, or with 3D on a host copy of the
+ * virgl resource (made or renewed here). NULL with err and why if none.
+ */
+VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err,
+                                       const char **why);
+/* With 3D on, reads rectangle r of the virgl resource into its copy. 0 or -errno. */
+int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *r);
+/* Runs a command virgl handles; an unref'd resource leaves the displays. */
+void vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
 
 /* edid.c: a 128-byte EDID 1.4 block whose preferred mode is width x height. */
 #define VD_GPU_EDID_SIZE 128u

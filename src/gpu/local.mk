@@ -1,6 +1,7 @@
 # src/gpu: the virtio-gpu device and its daemon
 noinst_LIBRARIES += src/gpu/libvdgpu.a
 src_gpu_libvdgpu_a_SOURCES = \
+	src/gpu/virgl-display.c \
 	src/gpu/gpu.h \
 	src/gpu/gpu.c \
 	src/gpu/command.h \
@@ -35,7 +36,8 @@ bin_PROGRAMS += src/vhost-desktop-gpu
 src_vhost_desktop_gpu_SOURCES = src/gpu-main.c
 src_vhost_desktop_gpu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
-src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/daemon/libdaemon.a src/vhost/libvhost.a \
+src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
+	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
 	$(GLIB_LIBS) $(PIXMAN_LIBS)
 
 # The man page (its own install variable, so no other fragment's list is touched).

@@ -85,13 +85,54 @@ vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t hei
 	       r->height <= height - r->y;
 }
 
+VdGpuResource *
+vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format, uint32_t width,
+                    uint32_t height, uint32_t *err, const char **why)
+{
+	pixman_format_code_t format = vd_gpu_format_to_pixman(virtio_format);
+	uint64_t stride, size;
+	VdGpuResource *res;
+
+	*err = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+	if (!format) {
+		*why = "unknown format";
+		return NULL;
+	}
+	stride = ((uint64_t)width * PIXMAN_FORMAT_BPP(format) + 31) / 32 * 4;
+	size = stride * height;
+	if (width == 0 || height == 0 || width > INT32_MAX || height > INT32_MAX ||
+	    stride > INT32_MAX || size > INT32_MAX) {
+		*why = "bad size";
+		return NULL;
+	}
+	*err = VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+	if (size > gpu->opts.max_hostmem || gpu->hostmem > gpu->opts.max_hostmem - size) {
+		*why = "the host memory limit (--max-hostmem) is reached";
+		return NULL;
+	}
+	res = g_new0(VdGpuResource, 1);
+	res->image = pixman_image_create_bits(format, (int)width, (int)height, NULL, 0);
+	if (!res->image) {
+		g_free(res);
+		*why = "no host memory";
+		return NULL;
+	}
+	res->id = id;
+	res->format = virtio_format;
+	res->width = width;
+	res->height = height;
+	res->hostmem = size;
+	gpu->hostmem += size;
+	g_hash_table_insert(gpu->resources, GUINT_TO_POINTER(res->id), res);
+	return res;
+}
+
 void
 vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_create_2d c;
-	pixman_format_code_t format;
-	uint64_t stride, size;
-	VdGpuResource *res;
+	const char *why = NULL;
+	uint32_t err;
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.resource_id == 0 || vd_gpu_resource_lookup(gpu, c.resource_id)) {
@@ -99,40 +140,10 @@ vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd)
 		      c.resource_id, c.resource_id ? "already exists" : "is reserved");
 		return;
 	}
-	format = vd_gpu_format_to_pixman(c.format);
-	if (!format) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "unknown format %u", c.format);
+	if (!vd_gpu_resource_new(gpu, c.resource_id, c.format, c.width, c.height, &err, &why)) {
+		reply(gpu, cmd, err, "%ux%u, format %u: %s", c.width, c.height, c.format, why);
 		return;
 	}
-	stride = ((uint64_t)c.width * PIXMAN_FORMAT_BPP(format) + 31) / 32 * 4;
-	size = stride * c.height;
-	if (c.width == 0 || c.height == 0 || c.width > INT32_MAX || c.height > INT32_MAX ||
-	    stride > INT32_MAX || size > INT32_MAX) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "bad size %ux%u", c.width,
-		      c.height);
-		return;
-	}
-	if (size > gpu->opts.max_hostmem || gpu->hostmem > gpu->opts.max_hostmem - size) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
-		      "%ux%u would exceed the host memory limit (%" G_GUINT64_FORMAT " bytes)",
-		      c.width, c.height, gpu->opts.max_hostmem);
-		return;
-	}
-
-	res = g_new0(VdGpuResource, 1);
-	res->image = pixman_image_create_bits(format, (int)c.width, (int)c.height, NULL, 0);
-	if (!res->image) {
-		g_free(res);
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, NULL);
-		return;
-	}
-	res->id = c.resource_id;
-	res->format = c.format;
-	res->width = c.width;
-	res->height = c.height;
-	res->hostmem = size;
-	gpu->hostmem += size;
-	g_hash_table_insert(gpu->resources, GUINT_TO_POINTER(res->id), res);
 	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
 }
 

@@ -87,6 +87,8 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	struct virtio_gpu_set_scanout c;
 	VdGpuScanout *s;
 	VdGpuResource *res, *old;
+	const char *why;
+	uint32_t err;
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout_id >= gpu->opts.num_outputs) {
@@ -99,10 +101,9 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
 		return;
 	}
-	res = vd_gpu_resource_lookup(gpu, c.resource_id);
+	res = vd_gpu_display_resource(gpu, c.resource_id, &err, &why);
 	if (!res) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource",
-		            c.resource_id);
+		reply_error(gpu, cmd, err, why, c.resource_id);
 		return;
 	}
 	if (c.r.width == 0 || c.r.height == 0 ||
@@ -147,17 +148,26 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_flush c;
 	VdGpuResource *res;
+	const char *why;
+	uint32_t err;
+	int ret;
 
 	memcpy(&c, cmd->req, sizeof(c));
-	res = vd_gpu_resource_lookup(gpu, c.resource_id);
+	res = vd_gpu_display_resource(gpu, c.resource_id, &err, &why);
 	if (!res) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource",
-		            c.resource_id);
+		reply_error(gpu, cmd, err, why, c.resource_id);
 		return;
 	}
 	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
 		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		            "rectangle outside resource", c.resource_id);
+		return;
+	}
+	/* Only what a display shows is read back from the renderer. */
+	ret = res->scanout_mask ? vd_gpu_display_refresh(gpu, res, &c.r) : 0;
+	if (ret < 0) {
+		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "read back failed for resource",
+		            c.resource_id);
 		return;
 	}
 	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {

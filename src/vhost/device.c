@@ -340,6 +340,15 @@ remap_queues(VhostDev *dev)
 	}
 }
 
+/* The memory table changed: rings and device-held mappings follow. */
+static void
+memory_changed(VhostDev *dev)
+{
+	remap_queues(dev);
+	if (dev->info.ops->memory_changed)
+		dev->info.ops->memory_changed(dev->info.opaque);
+}
+
 /* ---- device reset ---- */
 
 static void
@@ -471,7 +480,7 @@ handle_set_mem_table(VhostDev *dev, VhostRequest *req)
 		vhost_dev_warn(dev, "front-end bug: SET_MEM_TABLE refused: %s", g_strerror(-ret));
 		return ret;
 	}
-	remap_queues(dev);
+	memory_changed(dev);
 	return 0;
 }
 
@@ -491,7 +500,7 @@ handle_add_mem_reg(VhostDev *dev, VhostRequest *req)
 		vhost_dev_warn(dev, "front-end bug: ADD_MEM_REG refused: %s", g_strerror(-ret));
 		return ret;
 	}
-	remap_queues(dev);
+	memory_changed(dev);
 	return 0;
 }
 
@@ -505,7 +514,7 @@ handle_rem_mem_reg(VhostDev *dev, VhostRequest *req)
 		vhost_dev_warn(dev, "front-end bug: REM_MEM_REG of a region that is not mapped");
 		return ret;
 	}
-	remap_queues(dev);
+	memory_changed(dev);
 	return 0;
 }
 

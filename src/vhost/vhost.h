@@ -55,6 +55,12 @@ typedef struct VhostDeviceOps {
 	void (*reset)(void *opaque);
 	/* Device status written by the driver (SET_STATUS). Optional. */
 	void (*status_changed)(void *opaque, uint8_t status);
+	/*
+	 * The guest memory table changed (SET_MEM_TABLE, ADD/REM_MEM_REG): host
+	 * pointers a device took from vhost_dev_map_sg() into regions that went
+	 * away are invalid now; map again. Optional.
+	 */
+	void (*memory_changed)(void *opaque);
 	/* VHOST_USER_GPU_SET_SOCKET: takes ownership of fd. Optional. */
 	int (*gpu_set_socket)(void *opaque, int fd);
 } VhostDeviceOps;

@@ -48,8 +48,9 @@ resource_lookup_or_fail(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t id)
 	return res;
 }
 
+/* Takes the mapped backing back from virglrenderer; the guest entries stay. */
 static void
-resource_detach_backing(VdVirglResource *res)
+resource_unmap_backing(VdVirglResource *res)
 {
 	struct iovec *iov = NULL;
 	int n = 0;
@@ -58,10 +59,73 @@ resource_detach_backing(VdVirglResource *res)
 		return;
 	/* virglrenderer hands back the array we lent it. */
 	virgl_renderer_resource_detach_iov((int)res->id, &iov, &n);
-	g_free(res->iov);
-	res->iov = NULL;
+	g_clear_pointer(&res->iov, g_free);
 	res->nr_iov = 0;
+}
+
+static void
+resource_detach_backing(VdVirglResource *res)
+{
+	resource_unmap_backing(res);
+	g_clear_pointer(&res->entries, g_free);
+	res->nr_entries = 0;
 	res->backing_size = 0;
+}
+
+/*
+ * Maps the guest entries and lends them to virglrenderer: at ATTACH_BACKING,
+ * and again after the memory table changed. Returns NULL on success or why not.
+ */
+static const char *
+resource_map_backing(VdVirgl *virgl, VdVirglResource *res)
+{
+	g_autoptr(GArray) iov = g_array_new(FALSE, FALSE, sizeof(struct iovec));
+
+	if (!virgl->map_sg)
+		return "no guest memory table";
+	for (uint32_t i = 0; i < res->nr_entries; i++) {
+		const struct virtio_gpu_mem_entry *ent = &res->entries[i];
+		struct iovec part[VD_VIRGL_MAP_IOV];
+		/* Written too: transfers from the host land in it. */
+		int n = virgl->map_sg(virgl->map_opaque, ent->addr, ent->length, true, part,
+		                      G_N_ELEMENTS(part));
+
+		if (n <= 0)
+			return "backing entry outside guest memory";
+		g_array_append_vals(iov, part, (guint)n);
+	}
+	res->nr_iov = iov->len;
+	res->iov = (struct iovec *)(void *)g_array_free(g_steal_pointer(&iov), FALSE);
+	if (virgl_renderer_resource_attach_iov((int)res->id, res->iov, (int)res->nr_iov) != 0) {
+		g_clear_pointer(&res->iov, g_free);
+		res->nr_iov = 0;
+		return "backing refused by the renderer";
+	}
+	return NULL;
+}
+
+void
+vd_virgl_memory_changed(VdVirgl *virgl)
+{
+	GHashTableIter iter;
+	VdVirglResource *res;
+
+	/*
+	 * Regions may have moved or gone: no pointer into the old table may stay
+	 * with virglrenderer. A backing that no longer maps stays unmapped, and
+	 * transfers into it fail until the guest attaches a new one.
+	 */
+	g_hash_table_iter_init(&iter, virgl->resources);
+	while (g_hash_table_iter_next(&iter, NULL, (void **)&res)) {
+		const char *why;
+
+		if (!res->entries)
+			continue;
+		resource_unmap_backing(res);
+		why = resource_map_backing(virgl, res);
+		if (why)
+			g_message("resource %u: %s after a memory table change", res->id, why);
+	}
 }
 
 void
@@ -208,16 +272,14 @@ void
 vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resource_attach_backing req;
-	g_autoptr(GArray) iov = NULL;
 	VdVirglResource *res;
-	uint64_t total = 0;
-	int ret;
+	const char *why;
 
 	memcpy(&req, cmd->req, sizeof(req));
 	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
 	if (!res)
 		return;
-	if (res->iov) {
+	if (res->entries) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
 		return;
 	}
@@ -231,44 +293,22 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 		                   "backing entries beyond the request");
 		return;
 	}
-	if (!virgl->map_sg) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no guest memory table");
-		return;
-	}
-	iov = g_array_new(FALSE, FALSE, sizeof(struct iovec));
+	res->entries = g_new(struct virtio_gpu_mem_entry, req.nr_entries);
+	memcpy(res->entries, cmd->req + sizeof(req), req.nr_entries * sizeof(*res->entries));
+	res->nr_entries = req.nr_entries;
 	for (uint32_t i = 0; i < req.nr_entries; i++) {
-		struct virtio_gpu_mem_entry ent;
-		struct iovec part[VD_VIRGL_MAP_IOV];
-		int n;
-
-		memcpy(&ent, cmd->req + sizeof(req) + i * sizeof(ent), sizeof(ent));
-		if (ent.length == 0) {
+		if (res->entries[i].length == 0) {
+			resource_detach_backing(res);
 			vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 			                   "empty backing entry");
 			return;
 		}
-		/* Written too: transfers from the host land in it. */
-		n = virgl->map_sg(virgl->map_opaque, ent.addr, ent.length, true, part,
-		                  G_N_ELEMENTS(part));
-		if (n <= 0) {
-			vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
-			                   "backing entry outside guest memory");
-			return;
-		}
-		g_array_append_vals(iov, part, (guint)n);
-		total += ent.length;
+		res->backing_size += res->entries[i].length;
 	}
-	res->nr_iov = iov->len;
-	res->iov = (struct iovec *)(void *)g_array_free(g_steal_pointer(&iov), FALSE);
-	res->backing_size = total;
-	ret = virgl_renderer_resource_attach_iov((int)res->id, res->iov, (int)res->nr_iov);
-	if (ret != 0) {
-		g_free(res->iov);
-		res->iov = NULL;
-		res->nr_iov = 0;
-		res->backing_size = 0;
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
-		                   "backing refused by the renderer");
+	why = resource_map_backing(virgl, res);
+	if (why) {
+		resource_detach_backing(res);
+		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, why);
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -284,7 +324,7 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
 	if (!res)
 		return;
-	if (!res->iov) {
+	if (!res->entries) {
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
 		return;
 	}
@@ -421,7 +461,8 @@ vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 }
 
 bool
-vd_virgl_resource_size(VdVirgl *virgl, uint32_t resource_id, uint32_t *width, uint32_t *height)
+vd_virgl_resource_info(VdVirgl *virgl, uint32_t resource_id, uint32_t *width, uint32_t *height,
+                       uint32_t *format)
 {
 	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
 
@@ -429,6 +470,7 @@ vd_virgl_resource_size(VdVirgl *virgl, uint32_t resource_id, uint32_t *width, ui
 		return false;
 	*width = res->width;
 	*height = res->height;
+	*format = res->format;
 	return true;
 }
 

@@ -15,7 +15,9 @@ typedef struct VdVirglResource {
 	uint32_t target, format, bind;
 	uint32_t width, height, depth, array_size, last_level;
 	uint64_t hostmem;          /* bytes charged against max_hostmem */
-	struct iovec *iov;         /* the guest backing, lent to virglrenderer */
+	struct virtio_gpu_mem_entry *entries; /* the guest backing, as the guest gave it */
+	uint32_t nr_entries;
+	struct iovec *iov;         /* entries mapped, lent to virglrenderer; NULL: unmapped */
 	unsigned int nr_iov;
 	uint64_t backing_size;
 } VdVirglResource;
@@ -97,8 +99,6 @@ void vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd);
 /* fence.c */
 int vd_virgl_fence_setup(VdVirgl *virgl);
 void vd_virgl_fence_teardown(VdVirgl *virgl);
-/* Queues cmd (its response already built) behind a renderer fence. */
-void vd_virgl_fence_submit(VdVirgl *virgl, VdGpuCmd *cmd);
 /* virglrenderer's write_fence callback. */
 void vd_virgl_fence_retired(VdVirgl *virgl, uint32_t seq);
 /* Completes every pending command now (reset, teardown). */

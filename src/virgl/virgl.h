@@ -15,13 +15,15 @@
  *  - at start: vd_virgl_new(); on error exit non-zero, never offer VIRGL;
  *    set VIRTIO_GPU_F_VIRGL and config.num_capsets = vd_virgl_num_capsets();
  *    vd_virgl_set_complete_func() (push the used element, notify).
- *  - on SET_MEM_TABLE: vd_virgl_set_memory(); backings map guest RAM once, at
- *    ATTACH_BACKING, so a changed table needs vd_virgl_reset() (as a reset).
+ *  - vd_virgl_set_memory() once; after every memory table change
+ *    vd_virgl_memory_changed(), which maps the backings again.
  *  - per control queue element, when vd_virgl_handles(hdr.type): a VdGpuCmd
  *    (allocated with the element), vd_gpu_cmd_init(), vd_virgl_process_ctrl();
  *    not pending: push resp/resp_len now; pending: wait for the callback.
  *    The request may be up to VD_VIRGL_MAX_REQUEST_SIZE (SUBMIT_3D).
- *  - SET_SCANOUT / RESOURCE_FLUSH of a virgl resource: vd_virgl_resource_size()
+ *  - a fenced command the device answers itself (SET_SCANOUT, RESOURCE_FLUSH):
+ *    vd_virgl_fence_submit(), so it is answered after the 3D work before it.
+ *  - SET_SCANOUT / RESOURCE_FLUSH of a virgl resource: vd_virgl_resource_info()
  *    and vd_virgl_read_pixels() into the UPDATE / headless image.
  *  - device reset: vd_virgl_reset(); at exit vd_virgl_free().
  */
@@ -80,6 +82,11 @@ const char *vd_virgl_renderer_name(VdVirgl *virgl);
 /* The render node in use, or NULL on the software rasteriser. */
 const char *vd_virgl_render_node(VdVirgl *virgl);
 void vd_virgl_set_memory(VdVirgl *virgl, VdVirglMapSgFunc map_sg, void *opaque);
+/*
+ * The guest memory table changed (SET_MEM_TABLE, ADD/REM_MEM_REG): maps every
+ * backing again, so virglrenderer holds no pointer into an unmapped region.
+ */
+void vd_virgl_memory_changed(VdVirgl *virgl);
 void vd_virgl_set_complete_func(VdVirgl *virgl, VdVirglCompleteFunc func, void *user_data);
 /* Drops all contexts and resources (device reset); pending fences complete first. */
 void vd_virgl_reset(VdVirgl *virgl);
@@ -100,8 +107,9 @@ const char *vd_virgl_cmd_name(uint32_t type);
 void vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd);
 
 /* resource.c: for scanouts and cursors of virgl resources. */
-bool vd_virgl_resource_size(VdVirgl *virgl, uint32_t resource_id, uint32_t *width,
-                            uint32_t *height);
+/* Size and VIRTIO_GPU_FORMAT_* (for 2D textures) of a resource; false if unknown. */
+bool vd_virgl_resource_info(VdVirgl *virgl, uint32_t resource_id, uint32_t *width,
+                            uint32_t *height, uint32_t *format);
 /*
  * Reads the rectangle of a 2D resource back into host memory as 32-bit pixels
  * (the resource's own 4-byte format), rows stride bytes apart. 0 or -errno.
@@ -110,6 +118,11 @@ int vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint3
                          uint32_t width, uint32_t height, void *dst, size_t stride);
 
 /* fence.c */
+/*
+ * Holds cmd (its response already built) until the renderer has finished the
+ * work submitted before it; then the completion callback answers it.
+ */
+void vd_virgl_fence_submit(VdVirgl *virgl, VdGpuCmd *cmd);
 /* Fenced commands still waiting. */
 unsigned int vd_virgl_fences_pending(VdVirgl *virgl);
 /* Retires what the renderer has finished now (the poll source does this too). */

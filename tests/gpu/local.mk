@@ -3,7 +3,8 @@
 # test front-end.
 GPU_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
-GPU_TEST_LDADD = src/gpu/libvdgpu.a src/vhost/libvhost.a $(GLIB_LIBS) $(PIXMAN_LIBS)
+GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/vhost/libvhost.a \
+	$(VIRGL_LIB_LIBS) $(GLIB_LIBS) $(PIXMAN_LIBS)
 
 gpu_unit_tests = \
 	tests/gpu/test-commands \
@@ -37,8 +38,7 @@ tests_gpu_test_integration_SOURCES = tests/gpu/test-integration.c tests/gpu/png-
 tests_gpu_test_integration_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -I$(top_srcdir)/tests/frontend \
 	-DGPU_DAEMON=\"$(abs_top_builddir)/src/vhost-desktop-gpu\"
 tests_gpu_test_integration_CFLAGS = $(GPU_TEST_CFLAGS)
-tests_gpu_test_integration_LDADD = $(VFE_LIBS) src/gpu/libvdgpu.a src/vhost/libvhost.a \
-	$(GLIB_LIBS) $(PIXMAN_LIBS)
+tests_gpu_test_integration_LDADD = $(VFE_LIBS) $(GPU_TEST_LDADD)
 tests_gpu_test_integration_DEPENDENCIES = tests/frontend/libvfe.a src/vhost-desktop-gpu
 
 # End to end with QEMU 10 (uses tests/e2e's harness; VD_SKIP_E2E=1 skips it).
@@ -63,6 +63,5 @@ tests_gpu_fuzz_commands_SOURCES = tests/gpu/fuzz-commands.c tests/gpu/gpu-test.h
 tests_gpu_fuzz_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
 tests_gpu_fuzz_commands_CFLAGS = $(GPU_TEST_CFLAGS) $(FUZZ_CFLAGS)
 tests_gpu_fuzz_commands_LDFLAGS = -fsanitize=fuzzer,address,undefined
-tests_gpu_fuzz_commands_LDADD = src/gpu/libvdgpu.a src/vhost/libvhost.a $(GLIB_LIBS) \
-	$(PIXMAN_LIBS)
+tests_gpu_fuzz_commands_LDADD = $(GPU_TEST_LDADD)
 endif
