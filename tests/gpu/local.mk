@@ -34,12 +34,24 @@ tests_gpu_test_random_LDADD = $(GPU_TEST_LDADD)
 # Integration: the daemon as a child process, driven by the test front-end.
 check_PROGRAMS += tests/gpu/test-integration
 TESTS += tests/gpu/test-integration
-tests_gpu_test_integration_SOURCES = tests/gpu/test-integration.c tests/gpu/png-decode.h
+tests_gpu_test_integration_SOURCES = tests/gpu/test-integration.c tests/gpu/integration.c \
+	tests/gpu/integration.h tests/gpu/png-decode.h
 tests_gpu_test_integration_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -I$(top_srcdir)/tests/frontend \
 	-DGPU_DAEMON=\"$(abs_top_builddir)/src/vhost-desktop-gpu\"
 tests_gpu_test_integration_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_integration_LDADD = $(VFE_LIBS) $(GPU_TEST_LDADD)
 tests_gpu_test_integration_DEPENDENCIES = tests/frontend/libvfe.a src/vhost-desktop-gpu
+
+# The daemon with --virgl (llvmpipe): capsets, a 3D clear shown on both outputs, fences.
+check_PROGRAMS += tests/gpu/test-virgl-integration
+TESTS += tests/gpu/test-virgl-integration
+tests_gpu_test_virgl_integration_SOURCES = tests/gpu/test-virgl-integration.c \
+	tests/gpu/integration.c tests/gpu/integration.h tests/gpu/png-decode.h
+tests_gpu_test_virgl_integration_CPPFLAGS = $(tests_gpu_test_integration_CPPFLAGS) \
+	-I$(top_srcdir)/tests/virgl
+tests_gpu_test_virgl_integration_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_test_virgl_integration_LDADD = $(tests_gpu_test_integration_LDADD)
+tests_gpu_test_virgl_integration_DEPENDENCIES = $(tests_gpu_test_integration_DEPENDENCIES)
 
 # End to end with QEMU 10 (uses tests/e2e's harness; VD_SKIP_E2E=1 skips it).
 TESTS += tests/gpu/gpu-outputs.sh
