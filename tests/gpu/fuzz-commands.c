@@ -5,6 +5,12 @@
  * run on a fresh device over fake guest RAM; then every output is looked at
  * and encoded as PNG. Built as a libFuzzer program with --enable-fuzzing;
  * replay-commands runs the corpus and the crash reproducers in make check.
+ *
+ * With VD_FUZZ_VIRGL the device has 3D on (virglrenderer on llvmpipe): the
+ * resource commands go to src/virgl, and what is shown or used as the cursor
+ * is read back into host copies (virgl-display.c). virglrenderer is global
+ * and slow to start, so one device serves every input, reset in between;
+ * fenced commands wait for the renderer and are completed by the reset.
  */
 #include <glib.h>
 #include <string.h>
@@ -18,6 +24,99 @@ quiet_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpoin
 {
 }
 
+static VdGpu *
+device_new(TgRam *ram, const VdGpuOptions *opts)
+{
+	VdGpu *gpu = vd_gpu_new(opts);
+
+	vd_gpu_set_memory(gpu, tg_map_sg, ram);
+	return gpu;
+}
+
+#ifdef VD_FUZZ_VIRGL
+static unsigned int completed;
+
+static void
+on_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
+{
+	if (cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr) || cmd->resp_len > sizeof(cmd->resp))
+		abort();
+	g_free(cmd);
+	completed++;
+}
+
+static VdGpu *
+device_get(TgRam *ram, const VdGpuOptions *opts)
+{
+	static VdGpu *gpu;
+	VdVirglOptions vopts;
+	g_autoptr(GError) error = NULL;
+	VdVirgl *virgl;
+
+	if (gpu)
+		return gpu;
+	vd_virgl_options_init(&vopts);
+	vopts.max_hostmem = 16 * 1024 * 1024;
+	virgl = vd_virgl_new(&vopts, &error);
+	if (!virgl)
+		g_error("no virglrenderer: %s", error->message);
+	g_log_set_handler("vd-virgl", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet_log, NULL);
+	gpu = device_new(ram, opts);
+	vd_gpu_set_virgl(gpu, virgl);
+	vd_gpu_set_complete_func(gpu, on_complete, NULL);
+	return gpu;
+}
+
+static void
+device_put(VdGpu *gpu)
+{
+	/* Completes (and frees) what waits for a fence, drops every resource. */
+	vd_gpu_reset(gpu);
+}
+
+static VdGpuCmd *
+cmd_new(void)
+{
+	return g_new(VdGpuCmd, 1);
+}
+
+static void
+cmd_done(VdGpuCmd *cmd)
+{
+	/* A fenced command is the renderer's until on_complete. */
+	if (!cmd->pending)
+		g_free(cmd);
+}
+#else
+static VdGpu *
+device_get(TgRam *ram, const VdGpuOptions *opts)
+{
+	return device_new(ram, opts);
+}
+
+static void
+device_put(VdGpu *gpu)
+{
+	vd_gpu_free(gpu);
+}
+
+static VdGpuCmd *
+cmd_new(void)
+{
+	static VdGpuCmd cmd;
+
+	return &cmd;
+}
+
+static void
+cmd_done(VdGpuCmd *cmd)
+{
+	/* Nothing is forwarded without a GPU socket: every answer is immediate. */
+	if (cmd->pending)
+		abort();
+}
+#endif
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,7 +124,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t *buf;
 	VdGpuOptions opts;
 	VdGpu *gpu;
-	VdGpuCmd cmd;
 
 	if (!buf) {
 		tg_ram_init(&ram);
@@ -41,23 +139,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Small outputs: the snapshot and PNG of each run stay cheap. */
 	opts.width[0] = opts.width[1] = 64;
 	opts.height[0] = opts.height[1] = 48;
-	gpu = vd_gpu_new(&opts);
-	vd_gpu_set_memory(gpu, tg_map_sg, &ram);
+	gpu = device_get(&ram, &opts);
 
 	while (size >= 3) {
 		size_t n = MIN((size_t)(data[0] | data[1] << 8), size - 3);
 		bool cursor = data[2] & 1;
+		VdGpuCmd *cmd = cmd_new();
 
 		/* A private copy: handlers may read up to the declared length. */
 		memcpy(buf, data + 3, n);
-		vd_gpu_cmd_init(&cmd, buf, n);
+		vd_gpu_cmd_init(cmd, buf, n);
 		if (cursor)
-			vd_gpu_process_cursor(gpu, &cmd);
+			vd_gpu_process_cursor(gpu, cmd);
 		else
-			vd_gpu_process_ctrl(gpu, &cmd);
-		if (cmd.pending || cmd.resp_len < sizeof(struct virtio_gpu_ctrl_hdr) ||
-		    cmd.resp_len > sizeof(cmd.resp) || gpu->hostmem > opts.max_hostmem)
+			vd_gpu_process_ctrl(gpu, cmd);
+		if ((!cmd->pending && cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr)) ||
+		    cmd->resp_len > sizeof(cmd->resp) || gpu->hostmem > opts.max_hostmem)
 			abort();
+		cmd_done(cmd);
 		data += 3 + n;
 		size -= 3 + n;
 	}
@@ -74,6 +173,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_bytes_unref(png);
 		pixman_image_unref(img);
 	}
-	vd_gpu_free(gpu);
+	device_put(gpu);
 	return 0;
 }

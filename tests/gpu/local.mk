@@ -69,7 +69,22 @@ TESTS += tests/gpu/replay-commands.sh
 EXTRA_DIST += tests/gpu/replay-commands.sh tests/gpu/make-seeds.py tests/gpu/corpus \
 	tests/gpu/crashes
 
+# The same with 3D on (llvmpipe): resources in virglrenderer, read back for displays.
+check_PROGRAMS += tests/gpu/replay-commands-virgl
+tests_gpu_replay_commands_virgl_SOURCES = $(tests_gpu_replay_commands_SOURCES)
+tests_gpu_replay_commands_virgl_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -DVD_FUZZ_VIRGL
+tests_gpu_replay_commands_virgl_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_replay_commands_virgl_LDADD = $(GPU_TEST_LDADD)
+TESTS += tests/gpu/replay-commands-virgl.sh
+EXTRA_DIST += tests/gpu/replay-commands-virgl.sh tests/gpu/corpus-virgl tests/gpu/crashes-virgl
+
 if ENABLE_FUZZING
+noinst_PROGRAMS += tests/gpu/fuzz-commands-virgl
+tests_gpu_fuzz_commands_virgl_SOURCES = $(tests_gpu_fuzz_commands_SOURCES)
+tests_gpu_fuzz_commands_virgl_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -DVD_FUZZ_VIRGL
+tests_gpu_fuzz_commands_virgl_CFLAGS = $(tests_gpu_fuzz_commands_CFLAGS)
+tests_gpu_fuzz_commands_virgl_LDFLAGS = $(tests_gpu_fuzz_commands_LDFLAGS)
+tests_gpu_fuzz_commands_virgl_LDADD = $(GPU_TEST_LDADD)
 noinst_PROGRAMS += tests/gpu/fuzz-commands
 tests_gpu_fuzz_commands_SOURCES = tests/gpu/fuzz-commands.c tests/gpu/gpu-test.h
 tests_gpu_fuzz_commands_CPPFLAGS = $(GPU_TEST_CPPFLAGS)
