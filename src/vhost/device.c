@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -910,10 +911,28 @@ handle_check_device_state(VhostDev *dev, VhostRequest *req)
 {
 	VhostStateTransfer *t = &dev->transfer;
 
-	/* A load still reading finishes now: the front-end closed its end already. */
-	while (t->source && t->direction == VHOST_TRANSFER_STATE_DIRECTION_LOAD)
-		if (transfer_cb(t->fd, G_IO_IN, dev) == G_SOURCE_REMOVE || t->result < 0)
+	/*
+	 * A load still reading finishes now: the front-end closed its end
+	 * already. One that did not (nothing to read, no EOF) fails the check
+	 * rather than spin here.
+	 */
+	while (t->source && t->direction == VHOST_TRANSFER_STATE_DIRECTION_LOAD) {
+		struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+		guint source = t->source;
+
+		if (poll(&pfd, 1, 0) != 1)
 			break;
+
+		/*
+		 * Called outside the main loop, the callback's "remove" does not
+		 * detach the source: left attached it would poll the closed fd,
+		 * or whatever file gets that number next (the next transfer's pipe).
+		 */
+		if (transfer_cb(t->fd, G_IO_IN, dev) == G_SOURCE_REMOVE) {
+			g_source_remove(source);
+			break;
+		}
+	}
 	reply_u64(req, (t->source || t->result < 0) ? 1 : 0);
 	return 0;
 }

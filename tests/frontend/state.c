@@ -305,30 +305,46 @@ vfe_device_state_check(VfeFrontend *fe)
 	return result == 0 ? 0 : -EIO;
 }
 
+/*
+ * Opens a transfer in direction: a pipe whose far end goes to the back-end,
+ * or the fd the back-end answers with instead; *fd is the end to read
+ * (SAVE) or write (LOAD). Bytes the back-end writes early land in out.
+ */
+static int
+vfe_device_state_open(VfeFrontend *fe, uint32_t direction, GByteArray *out, int *fd)
+{
+	bool save = direction == VHOST_TRANSFER_STATE_DIRECTION_SAVE;
+	int other = -1;
+	int p[2];
+	int r;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	r = vfe_device_state_start(fe, direction, save ? p[1] : p[0], save ? p[0] : p[1], out,
+	                           &other);
+	*fd = save ? p[0] : p[1];
+	if (r < 0) {
+		close(*fd);
+		return r;
+	}
+	if (other >= 0) {
+		close(*fd);
+		*fd = other;
+	}
+	return 0;
+}
+
 int
 vfe_device_state_save(VfeFrontend *fe, GBytes **out)
 {
 	g_autoptr(GByteArray) data = g_byte_array_new();
 	gint64 deadline = vfe_deadline(fe->timeout_ms);
-	int p[2];
-	int other = -1;
 	int fd;
 	int r;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	r = vfe_device_state_start(fe, VHOST_TRANSFER_STATE_DIRECTION_SAVE, p[1], p[0], data,
-	                           &other);
-	if (r < 0) {
-		close(p[0]);
+	r = vfe_device_state_open(fe, VHOST_TRANSFER_STATE_DIRECTION_SAVE, data, &fd);
+	if (r < 0)
 		return r;
-	}
-	if (other >= 0) {
-		close(p[0]);
-		fd = other;
-	} else {
-		fd = p[0];
-	}
 	for (;;) {
 		uint8_t buf[65536];
 		ssize_t k;
@@ -364,25 +380,12 @@ vfe_device_state_load(VfeFrontend *fe, const void *data, size_t len)
 	gint64 deadline = vfe_deadline(fe->timeout_ms);
 	const uint8_t *d = data;
 	size_t done = 0;
-	int p[2];
-	int other = -1;
 	int fd;
 	int r;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	r = vfe_device_state_start(fe, VHOST_TRANSFER_STATE_DIRECTION_LOAD, p[0], p[1], NULL,
-	                           &other);
-	if (r < 0) {
-		close(p[1]);
+	r = vfe_device_state_open(fe, VHOST_TRANSFER_STATE_DIRECTION_LOAD, NULL, &fd);
+	if (r < 0)
 		return r;
-	}
-	if (other >= 0) {
-		close(p[1]);
-		fd = other;
-	} else {
-		fd = p[1];
-	}
 	/* Only our end: the back-end's end keeps its own file status flags. */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	while (done < len) {

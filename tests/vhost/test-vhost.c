@@ -791,6 +791,33 @@ test_device_state(void)
 	g_assert_cmpmem(cfg, 4, word, 4);
 	/* A state that is not ours is rejected. */
 	g_assert_cmpint(vfe_device_state_load(dst, "garbage", 7), ==, -EIO);
+
+	/*
+	 * A front-end that checks before closing its end of the pipe gets a
+	 * failure at once (no hang), and a second load that follows works:
+	 * nothing of the first transfer is left watching a file descriptor.
+	 */
+	{
+		VhostUserTransferDeviceState req = {
+			.direction = VHOST_TRANSFER_STATE_DIRECTION_LOAD,
+			.phase = VHOST_TRANSFER_STATE_PHASE_STOPPED,
+		};
+		uint64_t reply, result = 0;
+		int p[2];
+
+		g_assert_cmpint(pipe(p), ==, 0);
+		g_assert_cmpint(vfe_send_msg(dst, VHOST_USER_SET_DEVICE_STATE_FD, VHOST_USER_VERSION,
+		                             &req, sizeof(req), &p[0], 1), ==, 0);
+		g_assert_cmpint(vfe_recv_reply(dst, VHOST_USER_SET_DEVICE_STATE_FD, &reply,
+		                               sizeof(reply), NULL, 5000), ==, 0);
+		close(p[0]);
+		g_assert_cmpint(write(p[1], data, 4), ==, 4);
+		g_assert_cmpint(vfe_call_u64(dst, VHOST_USER_CHECK_DEVICE_STATE, &result), ==, 0);
+		g_assert_cmpuint(result, !=, 0);
+		close(p[1]);
+		for (int i = 0; i < 3; i++)
+			g_assert_cmpint(vfe_device_state_load(dst, data, n), ==, 0);
+	}
 }
 
 static void
