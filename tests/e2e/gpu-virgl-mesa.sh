@@ -1,0 +1,172 @@
+#!/bin/bash
+# A frame rendered by Mesa in the guest, through virgl: the guest runs kmscube (KMS, GBM,
+# EGL, GLES 2) on Mesa's virgl driver over virtio-gpu; our GPU daemon with --virgl replays
+# its commands in virglrenderer (llvmpipe on a machine without a GPU) and reads the scanout
+# back for QEMU, whose screendump must show the spinning cube: kmscube's grey background,
+# many colours on the cube, and a different picture a moment later.
+#
+# The guest's userland is the host's own Mesa and kmscube with their shared libraries
+# (build-mesa-initramfs.sh, about 220 MB, libLLVM the largest part), on top of the harness's
+# busybox initramfs. Runs $VD_GPU_BACKEND (a command line) or
+# $top_builddir/src/vhost-desktop-gpu, with --virgl appended. Skipped when kmscube or Mesa's
+# virgl driver is missing on the host, or when the daemon says virglrenderer cannot start.
+# The last screendump is kept as tests/e2e/gpu-virgl-mesa.ppm in the build tree.
+set -uo pipefail
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
+
+ncases=4
+[ "${VD_SKIP_E2E:-0}" = 1 ] && vd_skip_all "VD_SKIP_E2E=1"
+command -v kmscube >/dev/null || vd_skip_all "no kmscube on the host (apt-get install kmscube)"
+[ -r /usr/lib/x86_64-linux-gnu/dri/virtio_gpu_dri.so ] ||
+	vd_skip_all "no Mesa virgl driver on the host (apt-get install libgl1-mesa-dri)"
+[ -r /usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0 ] ||
+	vd_skip_all "no Mesa EGL on the host (apt-get install libegl-mesa0)"
+vd_e2e_init "$ncases"
+
+vd_skip_rest()
+{
+	while [ "$vd_tap_n" -lt "$ncases" ]; do
+		vd_skip "$*"
+	done
+	exit 0
+}
+
+ours=${VD_GPU_BACKEND:-$top_builddir/src/vhost-desktop-gpu}
+read -r -a ours_argv <<<"$ours"
+command -v "${ours_argv[0]}" >/dev/null || vd_skip_rest "${ours_argv[0]} not built"
+
+t_build=$EPOCHREALTIME
+mesa=$VD_E2E_CACHE/mesa
+mkdir -p "$mesa"
+if ! flock -w 300 "$VD_E2E_CACHE/.lock-mesa" \
+	bash "$VD_E2E_DIR/build-mesa-initramfs.sh" "$mesa" >"$VD_WORK/mesa-initramfs.log" 2>&1
+then
+	vd_diag "building the Mesa layer of the guest failed:"
+	sed 's/^/#   /' "$VD_WORK/mesa-initramfs.log"
+	exit 1
+fi
+vd_diag "Mesa layer: $(wc -l <"$mesa/files") files, $(($(stat -c %s "$mesa/mesa.cpio") / 1048576)) MiB," \
+	"ready in $(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t_build }") s"
+
+# vd_guest_start with the Mesa layer between the base image and /test.sh, and 1 GiB of
+# memory: the kernel holds the 220 MB archive and the files unpacked from it at once.
+mesa_guest_start()
+{
+	local script=$1 root=$VD_WORK/guest-root base
+	shift
+	mkdir -p "$root"
+	cp "$script" "$root/test.sh"
+	cp "$VD_E2E_DIR/guest-lib.sh" "$root/vd-guest.sh"
+	(cd "$root" && printf '%s\n' test.sh vd-guest.sh | cpio --quiet -o -H newc --owner 0:0) |
+		gzip -1 >"$VD_WORK/test.cpio.gz"
+	# The kernel takes an uncompressed archive after a compressed one only at an offset that
+	# is a multiple of 4 ("invalid magic at start of compressed archive" otherwise); it
+	# skips zeros between archives.
+	base=$VD_E2E_CACHE/guest/initramfs.cpio.gz
+	{
+		cat "$base"
+		head -c $(((512 - $(stat -c %s "$base") % 512) % 512)) /dev/zero
+		cat "$mesa/mesa.cpio" "$VD_WORK/test.cpio.gz"
+	} >"$VD_WORK/initrd"
+	rm -f "$VD_WORK/serial.log" "$VD_WORK/qmp.sock"
+	: >"$VD_WORK/serial.log"
+	vd_guest_t0=$EPOCHREALTIME
+	"$VD_QEMU" -nodefaults -no-reboot -no-user-config \
+		-machine q35,memory-backend=mem \
+		-object memory-backend-memfd,id=mem,size=1G,share=on \
+		-accel tcg -m 1G -smp 1 -display none \
+		-serial file:"$VD_WORK/serial.log" \
+		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
+		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
+		"$@" >"$VD_WORK/qemu.log" 2>&1 &
+	vd_qemu_pid=$!
+}
+
+guest=$VD_WORK/mesa-guest.sh
+# VD_MESA_ENV: VAR=VALUE words for kmscube's environment, e.g. EGL_LOG_LEVEL=debug.
+{
+	echo '. /vd-guest.sh'
+	[ -n "${VD_MESA_ENV:-}" ] && echo "export ${VD_MESA_ENV}"
+} >"$guest"
+cat >>"$guest" <<'GUEST'
+echo "booted after $(cut -d' ' -f1 /proc/uptime) s"
+dmesg | grep -E '\[drm\] features:' | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //; s/^/dmesg: /'
+vd_wait_for /dev/dri/card0 10 || { echo "no /dev/dri/card0"; exit 1; }
+vd_fb_quiet
+# Frames until kmscube stops: more than the host's screendumps will ever wait for.
+# kmscube stops when its stdin turns readable ("user interrupted!"), as /dev/null always is:
+# give it a pipe that stays empty.
+sleep 100000 | /usr/bin/kmscube -c 100000 >/tmp/kmscube.log 2>&1 &
+k=$!
+n=0
+while ! grep -q 'renderer:' /tmp/kmscube.log && kill -0 $k 2>/dev/null && [ $n -lt 900 ]; do
+	usleep 100000
+	n=$((n + 1))
+done
+usleep 500000
+# The extension lists are long and say nothing here.
+grep -v 'extensions:' /tmp/kmscube.log | sed 's/^/kmscube: /'
+kill -0 $k 2>/dev/null || { wait $k; echo "kmscube exited with status $?"; exit 1; }
+echo "kmscube set up after $(cut -d' ' -f1 /proc/uptime) s"
+vd_signal RENDERING
+# The host takes its screendumps now, then quits QEMU.
+sleep 300
+GUEST
+
+# English messages: the skip below recognises the daemon's own words.
+vd_backend_start gpu env LC_ALL=C LANGUAGE= "${ours_argv[@]}" --virgl || exit 1
+# shellcheck disable=SC2046 # the words are meant to split
+mesa_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
+
+rendering=1
+if vd_wait_serial '^@@VD-E2E-RENDERING@@$|^@@VD-E2E-END rc=' 180 &&
+	tr -d '\r' <"$VD_WORK/serial.log" | grep -q '^@@VD-E2E-RENDERING@@$'; then
+	rendering=0
+	vd_diag "kmscube rendering $(vd_guest_elapsed) s after QEMU started"
+fi
+if [ "$rendering" -ne 0 ] && grep -q -- '--virgl: virglrenderer could not start' "$VD_WORK/gpu.log"
+then
+	vd_skip_rest "$(grep -m 1 -- '--virgl:' "$VD_WORK/gpu.log" | sed 's/.*--virgl: //')"
+fi
+
+# Screendumps until one shows the cube and differs from the one before it (the cube turns),
+# for up to 60 s: frames take a while under TCG.
+frame=1
+turned=1
+n=0
+deadline=$((SECONDS + 60))
+rm -f "$VD_WORK/prev.ppm" "$VD_WORK/screen.ppm"
+while [ "$rendering" -eq 0 ]; do
+	[ -f "$VD_WORK/screen.ppm" ] && mv "$VD_WORK/screen.ppm" "$VD_WORK/prev.ppm"
+	if vd_screendump "$VD_WORK/screen.ppm" &&
+		python3 "$VD_E2E_DIR/ppm-kmscube.py" "$VD_WORK/screen.ppm" >"$VD_WORK/frame.log" 2>&1
+	then
+		frame=0
+		if [ -f "$VD_WORK/prev.ppm" ] && python3 "$VD_E2E_DIR/ppm-kmscube.py" \
+			"$VD_WORK/screen.ppm" "$VD_WORK/prev.ppm" >"$VD_WORK/turn.log" 2>&1; then
+			turned=0
+			break
+		fi
+	fi
+	[ "$SECONDS" -ge "$deadline" ] && break
+	sleep 1
+	n=$((n + 1))
+done
+vd_diag "screendumps: $((n + 1)), last $(vd_guest_elapsed) s after QEMU started"
+[ -f "$VD_WORK/screen.ppm" ] && cp "$VD_WORK/screen.ppm" "$top_builddir/tests/e2e/gpu-virgl-mesa.ppm"
+for f in frame.log turn.log; do
+	[ -f "$VD_WORK/$f" ] && sed 's/^/# /' "$VD_WORK/$f"
+done
+
+out=$(vd_guest_output)
+printf '%s\n' "$out" | sed 's/^/# guest: /'
+vd_guest_kill
+vd_backend_stop gpu
+
+vd_check "guest's driver reports +virgl ([drm] features: +virgl)" \
+	grep -Eq '^dmesg: \[drm\] features: \+virgl( |$)' <<<"$out"
+vd_check "kmscube in the guest renders with Mesa's virgl driver (renderer: \"virgl ...\")" \
+	grep -Eq '^kmscube: +renderer: "virgl' <<<"$out"
+vd_check "screendump shows kmscube's cube (grey background, 64+ colours)" test "$frame" -eq 0
+vd_check "a later screendump shows the cube turned" test "$turned" -eq 0

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Check that a PPM screendump shows a frame of kmscube's smooth-shaded cube.
+
+Usage: ppm-kmscube.py FILE [EARLIER-FILE]
+kmscube clears to grey (0.5, 0.5, 0.5) and draws a cube whose faces blend the colours of
+its corners, so a rendered frame has a grey background around a patch of many colours.
+Passes when the most common colour is that grey (each channel 120..136), covers between
+20 % and 98 % of the screen, and the rest holds at least 64 distinct colours. A black
+screen (one colour), the text console (a handful of colours on black) or the guest's test
+bands fail. With EARLIER-FILE (a screendump taken before) it must also differ from it: the
+cube turns from frame to frame. Prints a summary; exits 1 when the check fails.
+"""
+
+import sys
+from collections import Counter
+
+
+def read_ppm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    fields = []
+    pos = 0
+    # Header: magic, width, height, maxval, separated by whitespace; comments start with #.
+    while len(fields) < 4:
+        while pos < len(data) and data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos) + 1
+            continue
+        start = pos
+        while pos < len(data) and not data[pos:pos + 1].isspace():
+            pos += 1
+        fields.append(data[start:pos])
+    pos += 1
+    if fields[0] != b"P6" or int(fields[3]) != 255:
+        raise ValueError(f"{path}: not an 8-bit binary PPM")
+    width, height = int(fields[1]), int(fields[2])
+    pixels = data[pos:pos + width * height * 3]
+    if len(pixels) != width * height * 3:
+        raise ValueError(f"{path}: truncated")
+    return width, height, pixels
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    try:
+        width, height, pixels = read_ppm(sys.argv[1])
+    except (OSError, ValueError, IndexError) as e:
+        print(f"ppm-kmscube: {e}")
+        return 1
+    total = width * height
+    colours = Counter(pixels[i:i + 3] for i in range(0, len(pixels), 3))
+    bg, bg_count = colours.most_common(1)[0]
+    share = 100.0 * bg_count / total
+    others = len(colours) - 1
+    print(f"ppm-kmscube: {width}x{height}, {len(colours)} colours, most common "
+          f"#{bg.hex()} on {share:.1f} % of the screen, top colours: " +
+          ", ".join(f"#{c.hex()} {n}" for c, n in colours.most_common(6)))
+    ok = True
+    if not all(120 <= v <= 136 for v in bg):
+        print("ppm-kmscube: the background is not kmscube's grey")
+        ok = False
+    if not 20.0 <= share <= 98.0:
+        print("ppm-kmscube: the background covers too much or too little of the screen")
+        ok = False
+    if others < 64:
+        print(f"ppm-kmscube: only {others} colours besides the background, want 64")
+        ok = False
+    if len(sys.argv) == 3:
+        try:
+            _, _, earlier = read_ppm(sys.argv[2])
+        except (OSError, ValueError, IndexError) as e:
+            print(f"ppm-kmscube: {e}")
+            return 1
+        if earlier == pixels:
+            print("ppm-kmscube: same picture as the earlier screendump: the cube did not turn")
+            ok = False
+        else:
+            changed = sum(1 for i in range(0, min(len(pixels), len(earlier)), 3)
+                          if pixels[i:i + 3] != earlier[i:i + 3])
+            print(f"ppm-kmscube: {changed} pixels changed since the earlier screendump")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
