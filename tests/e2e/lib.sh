@@ -366,7 +366,17 @@ vd_screendump_shows_bands()
 # the picture travels from guest to host. Usage: vd_gpu_fb_check COMMAND [ARGS...]
 vd_gpu_fb_check()
 {
-	local guest=$VD_WORK/gpu-fb-guest.sh ok=1
+	vd_gpu_fb_check_and "" "$@"
+}
+
+# vd_gpu_fb_check, and the guest also runs GUEST-LINES (busybox sh, after painting, before
+# the host takes its screendump), for tests that look at the guest's side of the device too.
+# Their output is in vd_guest_output, the back-end's log in $VD_WORK/gpu.log, both kept
+# until the script exits. Usage: vd_gpu_fb_check_and GUEST-LINES COMMAND [ARGS...]
+vd_gpu_fb_check_and()
+{
+	local extra=$1 guest=$VD_WORK/gpu-fb-guest.sh ok=1
+	shift
 	local bands=(ff0000 00ff00 0000ff ffffff)
 	rm -f "$VD_WORK/compare.log" "$VD_WORK/screen.ppm"
 	vd_backend_start gpu "$@" || return 1
@@ -374,6 +384,7 @@ vd_gpu_fb_check()
 . /vd-guest.sh
 vd_fb_quiet
 vd_fb_bands ${bands[*]} || exit 1
+$extra
 vd_signal PAINTED
 # The host takes its screendump now, then quits QEMU.
 sleep 100

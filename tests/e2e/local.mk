@@ -2,7 +2,8 @@
 # devices. lib.sh is the harness; see README.md. VD_SKIP_E2E=1 skips them.
 e2e_tests = \
 	tests/e2e/boot.sh \
-	tests/e2e/gpu-fb.sh
+	tests/e2e/gpu-fb.sh \
+	tests/e2e/gpu-virgl.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += \
 	$(e2e_tests) \
