@@ -42,6 +42,8 @@ vhost_queue_init(VhostQueue *q, VhostDev *dev, unsigned int index)
 	q->kick_fd = q->call_fd = q->err_fd = -1;
 }
 
+static bool queue_usable(VhostQueue *q);
+
 static void
 close_fd(int *fd)
 {
@@ -172,19 +174,38 @@ vhost_queue_remap(VhostQueue *q)
 		        q->index);
 }
 
+/*
+ * Serves the queue first and clears the kick eventfd after, so that the call
+ * that answers a kick goes out one syscall sooner. Kicks that arrive during the
+ * dispatch are cleared by that read as well; their buffers are the ones past
+ * the available index we saw before dispatching, and are served at once.
+ */
 static gboolean
 kick_cb(int fd, GIOCondition cond, gpointer data)
 {
 	VhostQueue *q = data;
+	guint self = g_source_get_id(g_main_current_source());
+	bool usable = queue_usable(q);
+	uint16_t before = usable ? ring_read16(&q->avail->idx) : 0;
 	eventfd_t value;
+	ssize_t n;
 
-	if (eventfd_read(fd, &value) < 0 && errno != EAGAIN) {
+	vhost_queue_dispatch(q);
+	/* The device may have stopped the queue or replaced its kick fd. */
+	if (q->kick_source != self)
+		return G_SOURCE_REMOVE;
+	n = read(fd, &value, sizeof(value));
+	if (n != (ssize_t)sizeof(value) && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
 		vhost_dev_warn(q->dev, "queue %u: kick eventfd unreadable: %s", q->index,
-		               g_strerror(errno));
+		               n < 0 ? g_strerror(errno) : "short read");
 		q->kick_source = 0;
 		return G_SOURCE_REMOVE;
 	}
-	vhost_queue_dispatch(q);
+	/* The driver publishes its index before it kicks; we read it after the kick. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (usable && queue_usable(q) && !q->resume_source &&
+	    ring_read16(&q->avail->idx) != before)
+		vhost_queue_dispatch(q);
 	return G_SOURCE_CONTINUE;
 }
 
