@@ -8,7 +8,7 @@
 # Leaves OUTDIR/mesa.cpio (uncompressed: the guest's kernel unpacks it with memcpy, where
 # gunzip of 200 MB costs tens of seconds under TCG) and OUTDIR/files (path and size of every
 # file in it). Exits 2 with the package to install on stdout when the host lacks a part.
-# Cached per content of this script and of the files it copies.
+# Cached per content of this script and per name, size and time of the files it copies.
 set -euo pipefail
 
 outdir=${1:?usage: build-mesa-initramfs.sh OUTDIR}
@@ -49,19 +49,23 @@ done
 # ld.so itself, under the name every program asks for.
 files[/lib64/ld-linux-x86-64.so.2]=1
 
-# Paths as the guest will see them: Debian merges /lib into /usr/lib, the base initramfs has
-# a real /lib (for modules), so every library goes under /usr/lib and /lib/$multiarch links
-# there.
+# Paths as the guest will see them: kmscube where the guest's test runs it. Debian merges
+# /lib into /usr/lib, the base initramfs has a real /lib (for modules), so every library goes
+# under /usr/lib and /lib/$multiarch links there.
 guest_path()
 {
 	case "$1" in
+	"$kmscube") echo /usr/bin/kmscube ;;
 	/lib/$multiarch/*) echo "/usr${1}" ;;
 	*) echo "$1" ;;
 	esac
 }
 
 list=$(for f in "${!files[@]}"; do echo "$f"; done | LC_ALL=C sort)
-stamp=$( (cat "$0" "$vendor"; for f in $list; do echo "$f"; cat "$f"; done) | sha256sum | cut -c1-16)
+# Name, size and time of every file rather than its content: hashing 200 MB on every run
+# would cost seconds, and a package upgrade changes both.
+stamp=$( (cat "$0" "$vendor"; for f in $list; do stat -L -c '%n %s %Y' "$f"; done) |
+	sha256sum | cut -c1-16)
 if [ -f "$outdir/stamp" ] && [ "$(cat "$outdir/stamp")" = "$stamp" ] && [ -f "$outdir/mesa.cpio" ]
 then
 	exit 0

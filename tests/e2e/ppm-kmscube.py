@@ -8,7 +8,8 @@ Passes when the most common colour is that grey (each channel 120..136), covers 
 20 % and 98 % of the screen, and the rest holds at least 64 distinct colours. A black
 screen (one colour), the text console (a handful of colours on black) or the guest's test
 bands fail. With EARLIER-FILE (a screendump taken before) it must also differ from it: the
-cube turns from frame to frame. Prints a summary; exits 1 when the check fails.
+cube turns from frame to frame. Prints a summary; exits 1 when the frame fails the check,
+3 when it passes but equals EARLIER-FILE, 0 when all passes.
 """
 
 import sys
@@ -41,6 +42,18 @@ def read_ppm(path):
     return width, height, pixels
 
 
+def sample(width, height, pixels):
+    """Every other pixel of every other row, as one tuple (r, g, b) per pixel."""
+    stride = width * 3
+    rows = range(0, height, 2)
+    return list(zip(*(b"".join(pixels[y * stride + c:(y + 1) * stride:6] for y in rows)
+                      for c in range(3))))
+
+
+def hexcolour(rgb):
+    return "#" + bytes(rgb).hex()
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         print(__doc__.strip(), file=sys.stderr)
@@ -50,14 +63,16 @@ def main():
     except (OSError, ValueError, IndexError) as e:
         print(f"ppm-kmscube: {e}")
         return 1
-    total = width * height
-    colours = Counter(pixels[i:i + 3] for i in range(0, len(pixels), 3))
+    # Every other pixel of every other row: a quarter of the work, the same verdict; the
+    # host is busy running the guest while this runs.
+    sub = sample(width, height, pixels)
+    colours = Counter(sub)
     bg, bg_count = colours.most_common(1)[0]
-    share = 100.0 * bg_count / total
+    share = 100.0 * bg_count / len(sub)
     others = len(colours) - 1
-    print(f"ppm-kmscube: {width}x{height}, {len(colours)} colours, most common "
-          f"#{bg.hex()} on {share:.1f} % of the screen, top colours: " +
-          ", ".join(f"#{c.hex()} {n}" for c, n in colours.most_common(6)))
+    print(f"ppm-kmscube: {width}x{height}, {len(colours)} colours in a quarter of the pixels, "
+          f"most common {hexcolour(bg)} on {share:.1f} % of the screen, top colours: " +
+          ", ".join(f"{hexcolour(c)} {n}" for c, n in colours.most_common(6)))
     ok = True
     if not all(120 <= v <= 136 for v in bg):
         print("ppm-kmscube: the background is not kmscube's grey")
@@ -68,6 +83,8 @@ def main():
     if others < 64:
         print(f"ppm-kmscube: only {others} colours besides the background, want 64")
         ok = False
+    if not ok:
+        return 1
     if len(sys.argv) == 3:
         try:
             _, _, earlier = read_ppm(sys.argv[2])
@@ -76,12 +93,12 @@ def main():
             return 1
         if earlier == pixels:
             print("ppm-kmscube: same picture as the earlier screendump: the cube did not turn")
-            ok = False
-        else:
-            changed = sum(1 for i in range(0, min(len(pixels), len(earlier)), 3)
-                          if pixels[i:i + 3] != earlier[i:i + 3])
-            print(f"ppm-kmscube: {changed} pixels changed since the earlier screendump")
-    return 0 if ok else 1
+            return 3
+        before = sample(width, height, earlier)
+        changed = sum(1 for a, b in zip(sub, before) if a != b)
+        print(f"ppm-kmscube: {changed} of a quarter of the pixels changed since the earlier "
+              "screendump")
+    return 0
 
 
 if __name__ == "__main__":
