@@ -401,12 +401,16 @@ handle_set_features(VhostDev *dev, VhostRequest *req)
 	 * QEMU 10's PCI transport acks VIRTIO_F_RING_RESET (bit 40) whether or
 	 * not we offered it. Refusing the whole message would leave the rings
 	 * without the features the driver does use, so bits never offered are
-	 * dropped, with one note, and the rest is taken.
+	 * dropped, with one note, and the rest is taken. That bit alone is
+	 * QEMU's everyday behaviour: a debug note, not a message in every log.
 	 */
 	if ((f & ~offered) && !dev->warned_extra_features) {
+		bool only_ring_reset = (f & ~offered) == 1ull << VIRTIO_F_RING_RESET;
+
 		dev->warned_extra_features = true;
-		g_message("%s: the front-end acked features never offered (0x%" G_GINT64_MODIFIER
-		          "x); ignoring them", vhost_dev_name(dev), f & ~offered);
+		g_log(G_LOG_DOMAIN, only_ring_reset ? G_LOG_LEVEL_DEBUG : G_LOG_LEVEL_MESSAGE,
+		      "%s: the front-end acked features never offered (0x%" G_GINT64_MODIFIER
+		      "x); ignoring them", vhost_dev_name(dev), f & ~offered);
 	}
 	f &= offered;
 	dev->features = f;
