@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <linux/virtio_config.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <sys/socket.h>
