@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib-unix.h>
-#include <linux/virtio_config.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <sys/socket.h>

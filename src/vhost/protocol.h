@@ -32,6 +32,8 @@
 #define VHOST_F_LOG_ALL 26
 #define VIRTIO_F_VERSION_1 32
 #define VIRTIO_F_IOMMU_PLATFORM 33
+/* Never offered; QEMU 10 acks it anyway (see handle_set_features). */
+#define VIRTIO_F_RING_RESET 40
 
 enum VhostUserProtocolFeature {
 	VHOST_USER_PROTOCOL_F_MQ = 0,
