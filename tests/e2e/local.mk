@@ -3,7 +3,8 @@
 e2e_tests = \
 	tests/e2e/boot.sh \
 	tests/e2e/gpu-fb.sh \
-	tests/e2e/gpu-virgl.sh
+	tests/e2e/gpu-virgl.sh \
+	tests/e2e/gpu-virgl-mesa.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += \
 	$(e2e_tests) \
@@ -11,7 +12,11 @@ EXTRA_DIST += \
 	tests/e2e/guest-lib.sh \
 	tests/e2e/build-initramfs.sh \
 	tests/e2e/qmp.py \
-	tests/e2e/ppm-bands.py
+	tests/e2e/ppm-bands.py \
+	tests/e2e/build-mesa-initramfs.sh \
+	tests/e2e/ppm-kmscube.py
+# The last screendump of gpu-virgl-mesa.sh, kept as evidence.
+CLEANFILES += tests/e2e/gpu-virgl-mesa.ppm
 
 # The guest image cache (kernel + initramfs) built under the build tree by lib.sh.
 # Other fragments can hook into clean-local the same way: a prerequisite, no recipe.
