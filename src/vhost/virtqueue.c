@@ -182,8 +182,9 @@ vhost_queue_remap(VhostQueue *q)
  * by accident: its extra syscalls keep it awake until the next kick). Where
  * the driver shares our CPU, polling only delays it: a poll that sees nothing
  * turns polling off, and it comes back only after many kicks in a row that
- * followed our previous callback so closely that it was surely waiting. One setting for the process: a
- * daemon serves one device, and only its busiest queue matters here.
+ * followed our previous callback so closely that it was surely waiting. One
+ * setting for the process: a daemon serves one device, and only its busiest
+ * queue matters here.
  */
 #define KICK_POLL_US 40
 /* A sleep of this long was a wake-up on each side: worth polling through. */
