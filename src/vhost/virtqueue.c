@@ -180,22 +180,25 @@ vhost_queue_remap(VhostQueue *q)
  * comes some 10-20 us later; sleeping in poll() meanwhile costs a wake-up of
  * an idle CPU on the way back, about as long again (QEMU's back-end avoids it
  * by accident: its extra syscalls keep it awake until the next kick). Where
- * the driver shares our CPU, polling only delays it: a poll that sees nothing
- * turns polling off, and it comes back only after many kicks in a row that
- * followed our previous callback so closely that it was surely waiting. One
- * setting for the process: a daemon serves one device, and only its busiest
- * queue matters here.
+ * the driver shares our CPU, polling only delays it: a few polls in a row that
+ * see nothing turn polling off (one alone is the driver's occasional late
+ * answer, which must not cost the next kicks their polling), and it comes back
+ * only after many kicks in a row that followed our previous callback so
+ * closely that the driver was surely waiting. One setting for the process: a
+ * daemon serves one device, and only its busiest queue matters here.
  */
 #define KICK_POLL_US 40
 /* A sleep of this long was a wake-up on each side: worth polling through. */
 #define KICK_POLL_GAP_US 100
 #define KICK_POLL_RETRY 64
+#define KICK_POLL_MISSES 3
 
 static struct {
 	bool on;
 	unsigned int short_gaps;   /* callbacks in a row that came within the window */
+	unsigned int misses;       /* polls in a row that found nothing */
 	gint64 last_end;
-} kick_poll = { true, 0, 0 };
+} kick_poll = { .on = true };
 
 static inline void
 cpu_relax(void)
@@ -266,10 +269,12 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 	    vhost_queue_avail_count(q) == 0) {
 		if (kick_poll_ring(q, ring_read16(&q->avail->idx))) {
 			/* Their kick follows and finds them served, or finds more. */
+			kick_poll.misses = 0;
 			vhost_queue_dispatch(q);
-		} else {
+		} else if (++kick_poll.misses >= KICK_POLL_MISSES) {
 			kick_poll.on = false;
 			kick_poll.short_gaps = 0;
+			kick_poll.misses = 0;
 		}
 	}
 	kick_poll.last_end = g_get_monotonic_time();
