@@ -24,6 +24,7 @@ typedef struct GpuMainOptions {
 	char *control;
 	gboolean virgl;
 	char *render_node;
+	gboolean dmabuf;
 } GpuMainOptions;
 
 static gboolean
@@ -97,6 +98,12 @@ gpu_options_apply(const GpuMainOptions *m, VdGpuOptions *opts, GError **error)
 		opts->width[i] = w;
 		opts->height[i] = h;
 	}
+	if (m->dmabuf && !m->virgl && !m->render_node) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
+		            _("--dmabuf shows 3D resources: it needs --virgl"));
+		return FALSE;
+	}
+	opts->dmabuf = m->dmabuf;
 	if (m->max_hostmem && !parse_bytes(m->max_hostmem, &opts->max_hostmem)) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
 		            _("Bad --max-hostmem '%s': a byte count, optionally with K, M or G"),
@@ -172,6 +179,10 @@ main(int argc, char **argv)
 		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &m.render_node,
 		  N_("The DRM render node for 3D (implies --virgl; default: the first found)"),
 		  N_("PATH") },
+		{ "dmabuf", 0, 0, G_OPTION_ARG_NONE, &m.dmabuf,
+		  N_("Give QEMU 3D scanouts as dmabufs, not pixels (on a GPU; QEMU needs a GL "
+		     "display)"),
+		  NULL },
 		{ NULL }
 	};
 

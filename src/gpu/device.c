@@ -246,14 +246,16 @@ dev_gpu_set_socket(void *opaque, int fd)
 	g_clear_pointer(&d->gpu->qemu, vd_gpu_qemu_free);
 	d->gpu->qemu = vd_gpu_qemu_new(d->gpu, fd);
 	for (unsigned int i = 0; i < d->gpu->opts.num_outputs; i++) {
-		const VdGpuScanout *s = &d->gpu->scanouts[i];
-
-		/* With 3D on: the host copy, as the last flush left it. */
+		VdGpuScanout *s = &d->gpu->scanouts[i];
+		/* With 3D on: the host copy, read back again just below. */
 		VdGpuResource *res = vd_gpu_resource_lookup(d->gpu, s->resource_id);
 
 		vd_gpu_headless_scanout(d->gpu, i);
 		if (!res)
 			continue;
+		/* The new socket has no handshake yet: pixels until the next SET_SCANOUT. */
+		s->dmabuf = false;
+		(void)vd_gpu_display_refresh(d->gpu, res, &s->r);
 		/*
 		 * QEMU opens a new socket after a stop/cont: show the picture
 		 * again, or it stays black until the guest flushes.

@@ -66,6 +66,7 @@ typedef struct VdGpuResource {
 typedef struct VdGpuScanout {
 	uint32_t resource_id;      /* 0: disabled */
 	struct virtio_gpu_rect r;  /* the part of the resource shown */
+	bool dmabuf;               /* QEMU shows it from a dmabuf (--dmabuf) */
 } VdGpuScanout;
 
 /* A display as the host side sees it (headless, or QEMU's answer cached). */
@@ -93,6 +94,7 @@ typedef struct VdGpuOptions {
 	uint32_t height[VD_GPU_MAX_OUTPUTS];
 	uint64_t max_hostmem;
 	unsigned int forward_timeout_ms; /* waiting for the QEMU GPU socket */
+	bool dmabuf;               /* 3D scanouts to QEMU as dmabufs where possible */
 } VdGpuOptions;
 
 struct VdGpu {
@@ -188,6 +190,11 @@ VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err,
                                        const char **why);
 /* With 3D on, reads rectangle r of the virgl resource into its copy. 0 or -errno. */
 int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *r);
+/*
+ * --dmabuf: shows scanout_id (already set) in QEMU from the exported texture.
+ * False where it cannot (llvmpipe, no GPU socket, QEMU without dmabufs).
+ */
+bool vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id);
 /* Runs a command virgl handles; an unref'd resource leaves the displays. */
 void vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
 

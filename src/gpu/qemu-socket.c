@@ -5,7 +5,8 @@
  * go on), and UPDATE carries its pixels through iovecs that point into the
  * resource image, which the queued message holds a reference on. Replies are
  * matched to requests by their id; each forwarded request has a timeout, as
- * QEMU never answers some of them (GET_EDID for a scanout it does not have).
+ * QEMU never answers some of them (GET_EDID for a scanout it does not have,
+ * DMABUF_UPDATE on a display without GL).
  */
 #define G_LOG_DOMAIN "vd-gpu"
 
@@ -28,6 +29,8 @@ typedef struct QMsg {
 	size_t head_len;
 	pixman_image_t *image;     /* referenced while pixels are queued */
 	uint8_t *staging;          /* converted pixels when the format differs */
+	int fd;                    /* sent with the first byte (DMABUF_SCANOUT*) */
+	bool has_fd;
 	struct iovec *iov;
 	unsigned int n_iov;
 	size_t sent;
@@ -61,6 +64,7 @@ struct VdGpuQemu {
 	uint64_t features;
 	bool handshake_done;
 	uint32_t edid_dead;        /* scanouts whose GET_EDID went unanswered */
+	bool dmabuf_dead;          /* a DMABUF_UPDATE went unanswered: no GL display */
 };
 
 static void
@@ -73,6 +77,8 @@ qmsg_free(QMsg *m)
 		pixman_image_unref(m->image);
 	g_free(m->staging);
 	g_free(m->iov);
+	if (m->has_fd)
+		close(m->fd);
 	g_free(m);
 }
 
@@ -131,8 +137,25 @@ qemu_flush(VdGpuQemu *q)
 			iov[n].iov_len = m->iov[i].iov_len - skip;
 			skip = 0;
 		}
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(int))];
+		} control;
+
 		mh.msg_iov = iov;
 		mh.msg_iovlen = n;
+		if (m->has_fd && m->sent == 0) {
+			struct cmsghdr *c;
+
+			memset(&control, 0, sizeof(control));
+			mh.msg_control = control.buf;
+			mh.msg_controllen = sizeof(control.buf);
+			c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &m->fd, sizeof(int));
+		}
 		ret = sendmsg(q->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (ret < 0) {
 			if (errno == EINTR)
@@ -144,6 +167,11 @@ qemu_flush(VdGpuQemu *q)
 		}
 		m->sent += (size_t)ret;
 		q->queued_bytes -= (size_t)ret;
+		/* The fd went with the first byte: ours can go. */
+		if (m->has_fd && ret > 0) {
+			close(m->fd);
+			m->has_fd = false;
+		}
 		if (m->sent == qmsg_total(m))
 			qmsg_free(g_queue_pop_head(&q->out));
 	}
@@ -178,9 +206,9 @@ qemu_enqueue(VdGpuQemu *q, QMsg *m)
 		qemu_flush(q);
 }
 
-/* A message with a small payload copied into it. */
+/* A message with a small payload copied into it, and an fd to pass or -1. */
 static void
-qemu_send(VdGpuQemu *q, uint32_t request, const void *payload, size_t len)
+qemu_send_fd(VdGpuQemu *q, uint32_t request, const void *payload, size_t len, int fd)
 {
 	QMsg *m = g_new0(QMsg, 1);
 	VdGpuMsgHdr hdr = { .request = request, .flags = 0, .size = (uint32_t)len };
@@ -194,7 +222,15 @@ qemu_send(VdGpuQemu *q, uint32_t request, const void *payload, size_t len)
 	m->iov[0].iov_base = m->head;
 	m->iov[0].iov_len = m->head_len;
 	m->n_iov = 1;
+	m->fd = fd;
+	m->has_fd = fd >= 0;
 	qemu_enqueue(q, m);
+}
+
+static void
+qemu_send(VdGpuQemu *q, uint32_t request, const void *payload, size_t len)
+{
+	qemu_send_fd(q, request, payload, len, -1);
 }
 
 static void
@@ -212,15 +248,20 @@ pending_answer_locally(VdGpuQemu *q, QPending *p)
 	VdGpu *gpu = q->gpu;
 	VdGpuCmd *cmd = p->cmd;
 
-	if (!cmd) {
+	if (p->request == VD_GPU_MSG_GET_PROTOCOL_FEATURES) {
 		/* No protocol features: assume the basic protocol. */
 		q->features = 0;
 		q->handshake_done = true;
 		return;
 	}
+	if (!cmd)
+		return;
 	cmd->resp_len = 0;
 	memset(cmd->resp, 0, sizeof(cmd->resp));
-	if (p->request == VD_GPU_MSG_GET_DISPLAY_INFO) {
+	if (p->request == VD_GPU_MSG_DMABUF_UPDATE) {
+		/* Drawn or not, the guest's flush is done with. */
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	} else if (p->request == VD_GPU_MSG_GET_DISPLAY_INFO) {
 		struct virtio_gpu_resp_display_info *info = (void *)cmd->resp;
 
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_DISPLAY_INFO, sizeof(*info));
@@ -245,8 +286,12 @@ pending_timeout_cb(gpointer data)
 	VdGpuQemu *q = p->q;
 
 	p->timeout_id = 0;
-	g_warning("front-end bug: no reply to GPU socket request %u in %u ms", p->request,
-	          q->gpu->opts.forward_timeout_ms);
+	if (p->request == VD_GPU_MSG_DMABUF_UPDATE)
+		g_warning("QEMU did not answer a dmabuf update in %u ms (a display without GL?); "
+		          "sending pixels from now on", q->gpu->opts.forward_timeout_ms);
+	else
+		g_warning("front-end bug: no reply to GPU socket request %u in %u ms", p->request,
+		          q->gpu->opts.forward_timeout_ms);
 	/*
 	 * Forget the request: QEMU never answers a GET_EDID it rejects, so
 	 * waiting on would pair the next reply with the wrong request.
@@ -254,6 +299,9 @@ pending_timeout_cb(gpointer data)
 	g_queue_remove(&q->pending, p);
 	if (p->request == VD_GPU_MSG_GET_EDID)
 		q->edid_dead |= 1u << p->scanout_id;
+	/* QEMU without a GL display never answers: pixels from now on. */
+	if (p->request == VD_GPU_MSG_DMABUF_UPDATE)
+		q->dmabuf_dead = true;
 	pending_answer_locally(q, p);
 	pending_free(p);
 	return G_SOURCE_REMOVE;
@@ -296,6 +344,8 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 	case VD_GPU_MSG_GET_PROTOCOL_FEATURES: {
 		uint64_t ours = 1ull << VD_GPU_PROTOCOL_F_EDID;
 
+		if (q->gpu->opts.dmabuf)
+			ours |= 1ull << VD_GPU_PROTOCOL_F_DMABUF2;
 		if (hdr->size < sizeof(uint64_t)) {
 			pending_answer_locally(q, p);
 			break;
@@ -349,6 +399,13 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		vd_gpu_cmd_finish(q->gpu, cmd);
 		break;
 	}
+	case VD_GPU_MSG_DMABUF_UPDATE:
+		if (cmd) {
+			vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
+			                   sizeof(struct virtio_gpu_ctrl_hdr));
+			vd_gpu_cmd_finish(q->gpu, cmd);
+		}
+		break;
 	default:
 		break;
 	}
@@ -598,5 +655,57 @@ vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id)
 	cmd->pending = true;
 	p = qemu_request(q, VD_GPU_MSG_GET_EDID, &req, sizeof(req), cmd);
 	p->scanout_id = scanout_id;
+	return true;
+}
+
+bool
+vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q)
+{
+	return !q->broken && !q->failing && q->handshake_done && !q->dmabuf_dead &&
+	       q->gpu->opts.dmabuf;
+}
+
+bool
+vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                           VdVirglDmabuf *buf)
+{
+	VdGpuMsgDmabufScanout2 m = {
+		.dmabuf = {
+			.scanout_id = scanout_id,
+			.x = r->x, .y = r->y, .width = r->width, .height = r->height,
+			.fd_width = buf->width, .fd_height = buf->height,
+			.fd_stride = buf->stride,
+			.fd_flags = buf->y_0_top ? VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP : 0,
+			.fd_drm_fourcc = (int32_t)buf->fourcc,
+		},
+		.modifier = buf->modifier,
+	};
+	int fd = buf->fd;
+
+	buf->fd = -1;
+	if (!vd_gpu_qemu_dmabuf_ok(q)) {
+		close(fd);
+		return false;
+	}
+	/* Without DMABUF2 the older message, which has no modifier. */
+	if (q->features & (1ull << VD_GPU_PROTOCOL_F_DMABUF2))
+		qemu_send_fd(q, VD_GPU_MSG_DMABUF_SCANOUT2, &m, sizeof(m), fd);
+	else
+		qemu_send_fd(q, VD_GPU_MSG_DMABUF_SCANOUT, &m.dmabuf, sizeof(m.dmabuf), fd);
+	return true;
+}
+
+bool
+vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                          VdGpuCmd *cmd)
+{
+	VdGpuMsgUpdate up = { scanout_id, r->x, r->y, r->width, r->height };
+
+	if (!vd_gpu_qemu_dmabuf_ok(q))
+		return false;
+	/* QEMU answers each once drawn; only the last one of a flush carries it. */
+	if (cmd)
+		cmd->pending = true;
+	qemu_request(q, VD_GPU_MSG_DMABUF_UPDATE, &up, sizeof(up), cmd);
 	return true;
 }

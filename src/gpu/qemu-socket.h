@@ -63,6 +63,22 @@ typedef struct __attribute__((packed)) VdGpuMsgUpdate {
 	/* width * height * 4 bytes of x8r8g8b8 follow */
 } VdGpuMsgUpdate;
 
+/* DMABUF_SCANOUT; the dmabuf's fd travels with the message (SCM_RIGHTS). */
+typedef struct __attribute__((packed)) VdGpuMsgDmabufScanout {
+	uint32_t scanout_id;
+	uint32_t x, y, width, height;  /* the part of the buffer shown */
+	uint32_t fd_width, fd_height, fd_stride;
+	uint32_t fd_flags;             /* VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP */
+	int32_t fd_drm_fourcc;
+} VdGpuMsgDmabufScanout;
+
+typedef struct __attribute__((packed)) VdGpuMsgDmabufScanout2 {
+	VdGpuMsgDmabufScanout dmabuf;
+	uint64_t modifier;
+} VdGpuMsgDmabufScanout2;
+
+/* DMABUF_UPDATE: VdGpuMsgUpdate without pixels; QEMU replies once drawn. */
+
 typedef struct __attribute__((packed)) VdGpuMsgEdidRequest {
 	uint32_t scanout_id;
 } VdGpuMsgEdidRequest;
@@ -86,5 +102,21 @@ void vd_gpu_qemu_cursor_pos(VdGpuQemu *q, const VdGpuCursor *cursor);
  */
 bool vd_gpu_qemu_get_display_info(VdGpuQemu *q, VdGpuCmd *cmd);
 bool vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id);
+/*
+ * --dmabuf (3D on a GPU): shows scanout_id from an exported texture; takes
+ * buf->fd whatever happens. False when the socket cannot take dmabufs now
+ * (no handshake yet, DMABUF2 refused, QEMU stopped answering them): send
+ * SCANOUT and UPDATE pixels instead.
+ */
+bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id,
+                                const struct virtio_gpu_rect *r, VdVirglDmabuf *buf);
+/* False once dmabufs cannot go out (see above): scanouts need pixels again. */
+bool vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q);
+/*
+ * Redraws r of a dmabuf scanout. With cmd (the guest's flush), true means cmd
+ * is pending until QEMU has drawn (or the forward timeout); false as above.
+ */
+bool vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id,
+                               const struct virtio_gpu_rect *r, VdGpuCmd *cmd);
 /* Bytes waiting to be sent (tests, benchmark). */
 size_t vd_gpu_qemu_queued_bytes(VdGpuQemu *q);

@@ -120,7 +120,8 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	s->resource_id = c.resource_id;
 	s->r = c.r;
 	res->scanout_mask |= 1u << c.scanout_id;
-	if (gpu->qemu)
+	s->dmabuf = vd_gpu_display_dmabuf_scanout(gpu, c.scanout_id);
+	if (gpu->qemu && !s->dmabuf)
 		vd_gpu_qemu_scanout(gpu->qemu, c.scanout_id, c.r.width, c.r.height);
 	vd_gpu_headless_scanout(gpu, c.scanout_id);
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
@@ -143,6 +144,43 @@ rect_intersect(const struct virtio_gpu_rect *a, const struct virtio_gpu_rect *b,
 	return true;
 }
 
+/* QEMU stopped taking dmabufs (no GL display): those scanouts go back to pixels. */
+static void
+dmabuf_scanouts_fall_back(VdGpu *gpu)
+{
+	if (!gpu->qemu || vd_gpu_qemu_dmabuf_ok(gpu->qemu))
+		return;
+	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
+		VdGpuScanout *s = &gpu->scanouts[i];
+
+		if (!s->dmabuf)
+			continue;
+		s->dmabuf = false;
+		vd_gpu_qemu_scanout(gpu->qemu, i, s->r.width, s->r.height);
+	}
+}
+
+/* Which scanouts show part of rect of res: as pixels, and the last as a dmabuf. */
+static unsigned int
+flush_targets(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *rect, int *last_dmabuf)
+{
+	unsigned int pixels = 0;
+	struct virtio_gpu_rect r;
+
+	*last_dmabuf = -1;
+	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
+		const VdGpuScanout *s = &gpu->scanouts[i];
+
+		if (!(res->scanout_mask & (1u << i)) || !rect_intersect(rect, &s->r, &r))
+			continue;
+		if (s->dmabuf)
+			*last_dmabuf = (int)i;
+		else
+			pixels++;
+	}
+	return pixels;
+}
+
 void
 vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 {
@@ -150,6 +188,7 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 	VdGpuResource *res;
 	const char *why;
 	uint32_t err;
+	int last_dmabuf;
 	int ret;
 
 	memcpy(&c, cmd->req, sizeof(c));
@@ -163,8 +202,10 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 		            "rectangle outside resource", c.resource_id);
 		return;
 	}
-	/* Only what a display shows is read back from the renderer. */
-	ret = res->scanout_mask ? vd_gpu_display_refresh(gpu, res, &c.r) : 0;
+	dmabuf_scanouts_fall_back(gpu);
+	/* Only what a display shows as pixels is read back from the renderer. */
+	ret = flush_targets(gpu, res, &c.r, &last_dmabuf) ? vd_gpu_display_refresh(gpu, res, &c.r)
+	                                                  : 0;
 	if (ret < 0) {
 		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "read back failed for resource",
 		            c.resource_id);
@@ -176,10 +217,17 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 
 		if (!(res->scanout_mask & (1u << i)) || !rect_intersect(&c.r, &s->r, &r))
 			continue;
-		if (gpu->qemu)
+		/* QEMU answers each DMABUF_UPDATE once drawn; the last one carries cmd. */
+		if (s->dmabuf)
+			vd_gpu_qemu_dmabuf_update(gpu->qemu, i, &r,
+			                          (int)i == last_dmabuf ? cmd : NULL);
+		else if (gpu->qemu)
 			vd_gpu_qemu_update(gpu->qemu, i, res->image, &r, r.x - s->r.x, r.y - s->r.y);
 		else
 			vd_gpu_headless_update(gpu, i, res->image, &r);
 	}
+	/* A dmabuf flush is answered once QEMU has drawn it. */
+	if (cmd->pending)
+		return;
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
 }

@@ -9,7 +9,9 @@
 #define G_LOG_DOMAIN "vd-virgl"
 
 #include <errno.h>
+#include <drm_fourcc.h>
 #include <string.h>
+#include <unistd.h>
 #include <virglrenderer.h>
 
 #include "virgl/virgl-private.h"
@@ -512,5 +514,38 @@ vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t 
 	iov.iov_len = stride * (height - 1) + (size_t)width * 4;
 	if (virgl_renderer_transfer_read_iov(res->id, 0, 0, (uint32_t)stride, 0, &box, 0, &iov, 1))
 		return -EIO;
+	return 0;
+}
+
+int
+vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdVirglDmabuf *out)
+{
+	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
+	struct virgl_renderer_resource_info info = { 0 };
+	int fd = -1, stride = 0, offset = 0;
+
+	if (!res)
+		return -ENOENT;
+	if (res->target != VD_PIPE_TEXTURE_2D || !virgl->render_node)
+		return -ENOTSUP;
+	if (virgl_renderer_resource_get_info((int)resource_id, &info) != 0 || info.tex_id == 0 ||
+	    info.drm_fourcc == 0)
+		return -ENOTSUP;
+	if (virgl_renderer_get_fd_for_texture2(info.tex_id, &fd, &stride, &offset) != 0 || fd < 0)
+		return -ENOTSUP;
+	/* The GPU socket has no plane offset; such a buffer is read back instead. */
+	if (offset != 0 || stride <= 0) {
+		close(fd);
+		return -ENOTSUP;
+	}
+	*out = (VdVirglDmabuf){
+		.fd = fd,
+		.width = info.width,
+		.height = info.height,
+		.stride = (uint32_t)stride,
+		.fourcc = (uint32_t)info.drm_fourcc,
+		.modifier = DRM_FORMAT_MOD_INVALID,
+		.y_0_top = info.flags & VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP,
+	};
 	return 0;
 }

@@ -3,13 +3,16 @@
  * The QEMU GPU socket against a peer that plays QEMU's side on a socketpair:
  * handshake, SCANOUT and UPDATE with the pixels checked, cursor messages,
  * forwarded GET_DISPLAY_INFO, a GET_EDID that is never answered, a peer
- * that goes away.
+ * that goes away; dmabuf scanouts (--dmabuf), with a memfd standing in for
+ * the texture a GPU would export.
  */
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gpu-test.h"
@@ -100,6 +103,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	vd_gpu_options_init(&opts);
 	opts.num_outputs = 2;
 	opts.forward_timeout_ms = 200;
+	opts.dmabuf = data != NULL;
 	tg_ram_init(&f->ram);
 	f->gpu = vd_gpu_new(&opts);
 	f->rx = g_byte_array_new();
@@ -116,9 +120,10 @@ fixture_setup(Fixture *f, gconstpointer data)
 	peer_reply(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, &features, sizeof(features));
 	peer_expect(f, VD_GPU_MSG_SET_PROTOCOL_FEATURES, &p);
 	g_assert_cmpuint(g_bytes_get_size(p), ==, 8);
-	/* Only what we speak: EDID, not DMABUF2. */
+	/* Only what we speak: EDID, and DMABUF2 with --dmabuf. */
 	g_assert_cmphex(*(const uint64_t *)g_bytes_get_data(p, NULL), ==,
-	                1ull << VD_GPU_PROTOCOL_F_EDID);
+	                (1ull << VD_GPU_PROTOCOL_F_EDID) |
+	                        (data ? 1ull << VD_GPU_PROTOCOL_F_DMABUF2 : 0));
 	g_bytes_unref(p);
 }
 
@@ -437,6 +442,123 @@ test_peer_goes_away(Fixture *f, gconstpointer data)
 	                VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 }
 
+/* Receives bytes with recvmsg, keeping the fd that comes along, into f->rx. */
+static int
+peer_recv_fd(Fixture *f, int timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000ll;
+	int fd = -1;
+
+	while (fd < 0 && g_get_monotonic_time() < deadline) {
+		struct pollfd pfd = { f->peer, POLLIN, 0 };
+		uint8_t buf[4096];
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(int))];
+		} control;
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			             .msg_controllen = sizeof(control.buf) };
+		struct cmsghdr *c;
+		ssize_t n;
+
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		if (poll(&pfd, 1, 5) != 1)
+			continue;
+		n = recvmsg(f->peer, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n <= 0)
+			break;
+		g_byte_array_append(f->rx, buf, (guint)n);
+		for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+				memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	}
+	return fd;
+}
+
+/*
+ * --dmabuf: DMABUF_SCANOUT2 carries the buffer's fd and layout; a flush of a
+ * dmabuf scanout is a DMABUF_UPDATE, and the guest's command waits for QEMU's
+ * reply; a QEMU that never replies (no GL display) gets pixels again.
+ */
+static void
+test_dmabuf(Fixture *f, gconstpointer data)
+{
+	const struct virtio_gpu_rect r = { 0, 0, 64, 32 };
+	struct virtio_gpu_resource_flush fl = {
+		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .flags = VIRTIO_GPU_FLAG_FENCE,
+		         .fence_id = 7 },
+		.r = r, .resource_id = 1,
+	};
+	VdVirglDmabuf buf = { .fd = memfd_create("dmabuf", MFD_CLOEXEC), .width = 64,
+		              .height = 32, .stride = 256, .fourcc = 0x34325258,
+		              .modifier = 0, .y_0_top = true };
+	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
+	struct stat ours, theirs;
+	VdGpuMsgDmabufScanout2 m;
+	VdGpuMsgUpdate up;
+	VdGpuMsgHdr hdr;
+	GBytes *p;
+	int fd;
+
+	g_assert_cmpint(fstat(buf.fd, &ours), ==, 0);
+	g_assert_true(vd_gpu_qemu_dmabuf_scanout(f->gpu->qemu, 1, &r, &buf));
+	g_assert_cmpint(buf.fd, ==, -1);
+	fd = peer_recv_fd(f, 3000);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(fstat(fd, &theirs), ==, 0);
+	g_assert_cmpuint(theirs.st_ino, ==, ours.st_ino);
+	close(fd);
+	g_assert_true(peer_read(f, &hdr, &p, 3000));
+	g_assert_cmpuint(hdr.request, ==, VD_GPU_MSG_DMABUF_SCANOUT2);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(m));
+	memcpy(&m, g_bytes_get_data(p, NULL), sizeof(m));
+	g_bytes_unref(p);
+	g_assert_cmpuint(m.dmabuf.scanout_id, ==, 1);
+	g_assert_cmpuint(m.dmabuf.width, ==, 64);
+	g_assert_cmpuint(m.dmabuf.fd_stride, ==, 256);
+	g_assert_cmpuint(m.dmabuf.fd_flags, ==, VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP);
+	g_assert_cmphex(m.dmabuf.fd_drm_fourcc, ==, 0x34325258);
+	g_assert_cmphex(m.modifier, ==, 0);
+
+	/* The device's flush of a dmabuf scanout: no pixels, and it waits. */
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 1, 64, 32);
+	f->gpu->scanouts[1].dmabuf = true; /* as vd_gpu_display_dmabuf_scanout does on a GPU */
+	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
+	g_assert_true(cmd->pending);
+	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up));
+	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
+	g_bytes_unref(p);
+	g_assert_cmpuint(up.scanout_id, ==, 1);
+	g_assert_cmpuint(up.width, ==, 64);
+	g_assert_cmpuint(f->completed->len, ==, 0);
+	peer_reply(f, VD_GPU_MSG_DMABUF_UPDATE, NULL, 0);
+	wait_completed(f, 1, 2000);
+	{
+		const VdGpuCmd *done = g_ptr_array_index(f->completed, 0);
+		const struct virtio_gpu_ctrl_hdr *h = (const void *)done->resp;
+
+		g_assert_cmphex(h->type, ==, VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmpuint(h->fence_id, ==, 7);
+	}
+
+	/* No reply within the timeout: the flush completes, and pixels it is from now. */
+	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
+	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, NULL);
+	wait_completed(f, 2, 2000);
+	g_assert_false(vd_gpu_qemu_dmabuf_ok(f->gpu->qemu));
+	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 1, 64, 32);
+	expect_update(f, 1, 0, 0, 64, 32, 0, 0, false);
+	buf.fd = memfd_create("dmabuf", MFD_CLOEXEC);
+	g_assert_false(vd_gpu_qemu_dmabuf_scanout(f->gpu->qemu, 1, &r, &buf));
+	g_assert_cmpint(buf.fd, ==, -1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -451,5 +573,7 @@ main(int argc, char **argv)
 	ADD("/gpu/qemu-socket/display-info", test_display_info_forwarded);
 	ADD("/gpu/qemu-socket/edid-never-answered", test_edid_never_answered);
 	ADD("/gpu/qemu-socket/peer-goes-away", test_peer_goes_away);
+	g_test_add("/gpu/qemu-socket/dmabuf", Fixture, "dmabuf", fixture_setup, test_dmabuf,
+	           fixture_teardown);
 	return g_test_run();
 }

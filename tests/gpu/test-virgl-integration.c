@@ -29,6 +29,17 @@ virgl_setup(Fixture *f, gconstpointer data)
 	fixture_start(f, args);
 }
 
+/* --dmabuf on llvmpipe: nothing can be exported, so the pixels go as without it. */
+static void
+virgl_dmabuf_setup(Fixture *f, gconstpointer data)
+{
+	static const char *const args[] = { "--virgl", "--dmabuf", "--outputs=2",
+		                            "--output-size=640x480", "--output-size=320x200",
+		                            NULL };
+
+	fixture_start(f, args);
+}
+
 /* A request built by one of virgl-test.h's builders, answered OK_NODATA or not. */
 static uint32_t
 send_built(Fixture *f, const void *buf, size_t len)
@@ -378,6 +389,8 @@ main(int argc, char **argv)
 	ADD("/gpu/virgl/2d-on-virgl", test_2d_on_virgl);
 	ADD("/gpu/virgl/clear-headless", test_clear_headless);
 	ADD("/gpu/virgl/clear-socket-cursor", test_clear_socket_and_cursor);
+	g_test_add("/gpu/virgl/dmabuf-falls-back-to-pixels", Fixture, NULL, virgl_dmabuf_setup,
+	           test_clear_socket_and_cursor, fixture_teardown);
 	ADD("/gpu/virgl/fence-order", test_fence_order);
 	ADD("/gpu/virgl/memory-change", test_memory_change);
 	g_test_add_func("/gpu/virgl/cannot-start", test_cannot_start);
