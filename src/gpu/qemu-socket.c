@@ -496,8 +496,16 @@ vd_gpu_qemu_free(VdGpuQemu *q)
 {
 	if (!q)
 		return;
-	/* Pending commands belong to a device being reset: drop, do not answer. */
-	g_queue_clear_full(&q->pending, (GDestroyNotify)pending_free);
+	/*
+	 * Pending commands are answered locally, in order: the device waits for
+	 * every one (a replaced socket must not leave the queue waiting forever).
+	 */
+	while (!g_queue_is_empty(&q->pending)) {
+		QPending *p = g_queue_pop_head(&q->pending);
+
+		pending_answer_locally(q, p);
+		pending_free(p);
+	}
 	g_clear_handle_id(&q->fail_idle, g_source_remove);
 	g_clear_handle_id(&q->in_watch, g_source_remove);
 	g_clear_handle_id(&q->out_watch, g_source_remove);

@@ -85,7 +85,7 @@ typedef struct __attribute__((packed)) VdGpuMsgEdidRequest {
 
 /* Takes ownership of fd and starts the protocol-feature handshake. */
 VdGpuQemu *vd_gpu_qemu_new(VdGpu *gpu, int fd);
-/* Pending forwarded commands are answered locally first. */
+/* Pending forwarded commands are answered locally first (the completion callback). */
 void vd_gpu_qemu_free(VdGpuQemu *q);
 bool vd_gpu_qemu_is_broken(VdGpuQemu *q);
 

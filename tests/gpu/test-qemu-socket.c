@@ -377,6 +377,18 @@ test_display_info_forwarded(Fixture *f, gconstpointer data)
 	/* Remembered as the outputs' state. */
 	g_assert_cmpuint(f->gpu->outputs[0].width, ==, 1920);
 	g_assert_false(f->gpu->outputs[1].connected);
+
+	/*
+	 * A socket replaced (QEMU after stop/cont) while a request waits: the
+	 * request is answered locally then, not left holding the queue.
+	 */
+	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
+	peer_expect(f, VD_GPU_MSG_GET_DISPLAY_INFO, NULL);
+	g_clear_pointer(&f->gpu->qemu, vd_gpu_qemu_free);
+	g_assert_cmpuint(f->completed->len, ==, 2);
+	done = f->completed->pdata[1];
+	g_assert_cmphex(((const struct virtio_gpu_ctrl_hdr *)done->resp)->type, ==,
+	                VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 }
 
 static void
