@@ -239,7 +239,6 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 	guint self = g_source_get_id(g_main_current_source());
 	bool usable = queue_usable(q);
 	uint16_t before = usable ? ring_read16(&q->avail->idx) : 0;
-	uint16_t used_before = q->used_idx;
 	eventfd_t value;
 	ssize_t n;
 
@@ -265,13 +264,9 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 	if (usable && queue_usable(q) && !q->resume_source &&
 	    ring_read16(&q->avail->idx) != before)
 		vhost_queue_dispatch(q);
-	/*
-	 * Only when we answered something (a driver waiting for an answer still
-	 * in the device's hands, a 3D fence say, sends nothing meanwhile), and
-	 * not while the device holds back buffers it has (budget, a pending one).
-	 */
-	if (kick_poll.on && q->used_idx != used_before && q->kick_source == self &&
-	    queue_usable(q) && !q->resume_source && vhost_queue_avail_count(q) == 0) {
+	/* Not while the device holds back buffers it has (budget, a pending command). */
+	if (kick_poll.on && q->kick_source == self && queue_usable(q) && !q->resume_source &&
+	    vhost_queue_avail_count(q) == 0) {
 		if (kick_poll_ring(q, ring_read16(&q->avail->idx))) {
 			/* Their kick follows and finds them served, or finds more. */
 			kick_poll.misses = 0;
