@@ -17,20 +17,20 @@
 
 #include "virgl/virgl-private.h"
 
-typedef void (*VdGpuCmdHandler)(VdVirgl *virgl, VdGpuCmd *cmd);
+typedef void (*VdVirglCmdHandler)(VdVirgl *virgl, VdGpuCmd *cmd);
 
-typedef struct VdGpuCmdDesc {
+typedef struct VdVirglCmdDesc {
 	uint32_t type;
 	const char *name;
 	size_t min_size;
-	VdGpuCmdHandler handler;
-} VdGpuCmdDesc;
+	VdVirglCmdHandler handler;
+} VdVirglCmdDesc;
 
 /* The name without its VIRTIO_GPU_CMD_ prefix (15 characters). */
 #define CMD(id, type, fn) [id & 0xff] = { id, &(#id)[15], sizeof(type), fn }
 
 /* 2D ids: the resource commands that virgl resources need. */
-static const VdGpuCmdDesc vd_virgl_cmds_2d[] = {
+static const VdVirglCmdDesc vd_virgl_cmds_2d[] = {
 	CMD(VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, struct virtio_gpu_resource_create_2d,
 	    vd_virgl_cmd_resource_create_2d),
 	CMD(VIRTIO_GPU_CMD_RESOURCE_UNREF, struct virtio_gpu_resource_unref,
@@ -46,7 +46,7 @@ static const VdGpuCmdDesc vd_virgl_cmds_2d[] = {
 	CMD(VIRTIO_GPU_CMD_GET_CAPSET, struct virtio_gpu_get_capset, vd_virgl_cmd_get_capset),
 };
 
-static const VdGpuCmdDesc vd_virgl_cmds_3d[] = {
+static const VdVirglCmdDesc vd_virgl_cmds_3d[] = {
 	CMD(VIRTIO_GPU_CMD_CTX_CREATE, struct virtio_gpu_ctx_create, vd_virgl_cmd_ctx_create),
 	CMD(VIRTIO_GPU_CMD_CTX_DESTROY, struct virtio_gpu_ctx_destroy, vd_virgl_cmd_ctx_destroy),
 	CMD(VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, struct virtio_gpu_ctx_resource,
@@ -62,10 +62,10 @@ static const VdGpuCmdDesc vd_virgl_cmds_3d[] = {
 	CMD(VIRTIO_GPU_CMD_SUBMIT_3D, struct virtio_gpu_cmd_submit, vd_virgl_cmd_submit_3d),
 };
 
-static const VdGpuCmdDesc *
+static const VdVirglCmdDesc *
 cmd_lookup(uint32_t type)
 {
-	const VdGpuCmdDesc *table;
+	const VdVirglCmdDesc *table;
 	size_t n;
 
 	switch (type & ~0xffu) {
@@ -94,7 +94,7 @@ vd_virgl_handles(uint32_t type)
 const char *
 vd_virgl_cmd_name(uint32_t type)
 {
-	const VdGpuCmdDesc *desc = cmd_lookup(type);
+	const VdVirglCmdDesc *desc = cmd_lookup(type);
 
 	return desc ? desc->name : "unknown";
 }
@@ -113,7 +113,7 @@ vd_virgl_cmd_error(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t err, const char *why)
 void
 vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	const VdGpuCmdDesc *desc = NULL;
+	const VdVirglCmdDesc *desc = NULL;
 
 	if (cmd->req_len < sizeof(struct virtio_gpu_ctrl_hdr))
 		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
