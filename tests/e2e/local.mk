@@ -12,6 +12,7 @@ EXTRA_DIST += \
 	tests/e2e/guest-lib.sh \
 	tests/e2e/build-initramfs.sh \
 	tests/e2e/qmp.py \
+	tests/e2e/ppm.py \
 	tests/e2e/ppm-bands.py \
 	tests/e2e/build-mesa-initramfs.sh \
 	tests/e2e/ppm-kmscube.py
