@@ -52,44 +52,6 @@ mib=$(($(stat -c %s "$mesa/mesa.cpio") / 1048576))
 took=$(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t_build }")
 vd_diag "Mesa layer: $(wc -l <"$mesa/files") files, $mib MiB, ready in $took s"
 
-# vd_guest_start with the Mesa layer between the base image and /test.sh, and 1 GiB of
-# memory: the kernel holds the 220 MB archive and the files unpacked from it at once.
-mesa_guest_start()
-{
-	local script=$1 root=$VD_WORK/guest-root base
-	shift
-	mkdir -p "$root"
-	cp "$script" "$root/test.sh"
-	cp "$VD_E2E_DIR/guest-lib.sh" "$root/vd-guest.sh"
-	(cd "$root" && printf '%s\n' test.sh vd-guest.sh | cpio --quiet -o -H newc --owner 0:0) |
-		gzip -1 >"$VD_WORK/test.cpio.gz"
-	# The kernel takes an uncompressed archive after a compressed one only at an offset that
-	# is a multiple of 4 ("invalid magic at start of compressed archive" otherwise); it
-	# skips zeros between archives.
-	base=$VD_E2E_CACHE/guest/initramfs.cpio.gz
-	{
-		cat "$base"
-		head -c $(((512 - $(stat -c %s "$base") % 512) % 512)) /dev/zero
-		cat "$mesa/mesa.cpio" "$VD_WORK/test.cpio.gz"
-	} >"$VD_WORK/initrd"
-	rm -f "$VD_WORK/serial.log" "$VD_WORK/qmp.sock"
-	: >"$VD_WORK/serial.log"
-	# lib.sh's own variables: vd_guest_elapsed and vd_guest_kill read them.
-	# shellcheck disable=SC2034
-	vd_guest_t0=$EPOCHREALTIME
-	"$VD_QEMU" -nodefaults -no-reboot -no-user-config \
-		-machine q35,memory-backend=mem \
-		-object memory-backend-memfd,id=mem,size=1G,share=on \
-		-accel tcg -m 1G -smp 1 -display none \
-		-serial file:"$VD_WORK/serial.log" \
-		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
-		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
-		"$@" >"$VD_WORK/qemu.log" 2>&1 &
-	# shellcheck disable=SC2034
-	vd_qemu_pid=$!
-}
-
 guest=$VD_WORK/mesa-guest.sh
 # VD_MESA_ENV: VAR=VALUE words for kmscube's environment, e.g. EGL_LOG_LEVEL=debug.
 {
@@ -128,7 +90,10 @@ GUEST
 # English messages: the skip below recognises the daemon's own words.
 vd_backend_start gpu env LC_ALL=C LANGUAGE= "${ours_argv[@]}" --virgl || exit 1
 # shellcheck disable=SC2046 # the words are meant to split
-mesa_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
+# The Mesa layer between the base image and /test.sh, and 1 GiB of memory: the kernel
+# holds the 220 MB archive and the files unpacked from it at once.
+VD_GUEST_LAYER=$mesa/mesa.cpio VD_GUEST_MEM=1G \
+	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
 
 rendering=1
 if vd_wait_serial '^@@VD-E2E-RENDERING@@$|^@@VD-E2E-END rc=' 150 &&

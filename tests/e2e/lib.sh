@@ -230,26 +230,39 @@ vd_vhost_user_args()
 # Boots the guest in the background. Usage: vd_guest_start GUEST-SCRIPT [QEMU-ARGS...]
 # GUEST-SCRIPT runs as /test.sh (busybox sh) with guest-lib.sh at /vd-guest.sh; serial
 # output goes to $VD_WORK/serial.log, QEMU's own messages to $VD_WORK/qemu.log.
+# VD_GUEST_MEM sets the guest's memory (default 512M); VD_GUEST_LAYER names an uncompressed
+# cpio archive laid between the base image and /test.sh (gpu-virgl-mesa.sh: Mesa).
 vd_guest_start()
 {
-	local script=$1 root=$VD_WORK/guest-root
+	local script=$1 root=$VD_WORK/guest-root mem=${VD_GUEST_MEM:-512M}
+	local base=$VD_E2E_CACHE/guest/initramfs.cpio.gz
 	shift
 	mkdir -p "$root"
 	cp "$script" "$root/test.sh"
 	cp "$VD_E2E_DIR/guest-lib.sh" "$root/vd-guest.sh"
 	(cd "$root" && printf '%s\n' test.sh vd-guest.sh | cpio --quiet -o -H newc --owner 0:0) |
 		gzip -1 >"$VD_WORK/test.cpio.gz"
-	cat "$VD_E2E_CACHE/guest/initramfs.cpio.gz" "$VD_WORK/test.cpio.gz" >"$VD_WORK/initrd.gz"
+	{
+		cat "$base"
+		if [ -n "${VD_GUEST_LAYER:-}" ]; then
+			# The kernel takes an uncompressed archive after a compressed one only at
+			# an offset that is a multiple of 4 ("invalid magic at start of compressed
+			# archive" otherwise); it skips zeros between archives.
+			head -c $(((512 - $(stat -c %s "$base") % 512) % 512)) /dev/zero
+			cat "$VD_GUEST_LAYER"
+		fi
+		cat "$VD_WORK/test.cpio.gz"
+	} >"$VD_WORK/initrd"
 	rm -f "$VD_WORK/serial.log" "$VD_WORK/qmp.sock"
 	: >"$VD_WORK/serial.log"
 	vd_guest_t0=$EPOCHREALTIME
 	"$VD_QEMU" -nodefaults -no-reboot -no-user-config \
 		-machine q35,memory-backend=mem \
-		-object memory-backend-memfd,id=mem,size=512M,share=on \
-		-accel tcg -m 512M -smp 1 -display none \
+		-object memory-backend-memfd,id=mem,size="$mem",share=on \
+		-accel tcg -m "$mem" -smp 1 -display none \
 		-serial file:"$VD_WORK/serial.log" \
 		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
-		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd.gz" \
+		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
 		"$@" >"$VD_WORK/qemu.log" 2>&1 &
 	vd_qemu_pid=$!
