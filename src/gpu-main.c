@@ -118,15 +118,15 @@ gpu_options_apply(const GpuMainOptions *m, VdGpuOptions *opts, GError **error)
  * offered (QEMU's back-end offers it anyway and the guest's screen stays black).
  */
 static VdVirgl *
-gpu_virgl_start(const GpuMainOptions *m, GError **error)
+gpu_virgl_start(const char *render_node, uint64_t max_hostmem, GError **error)
 {
 	VdVirglOptions vopts;
 
 	vd_virgl_options_init(&vopts);
-	vopts.render_node = m->render_node;
+	vopts.render_node = render_node;
 	/* 3D guests allocate far more than 2D ones: --max-hostmem only when given. */
-	if (m->max_hostmem)
-		parse_bytes(m->max_hostmem, &vopts.max_hostmem);
+	if (max_hostmem)
+		vopts.max_hostmem = max_hostmem;
 	return vd_virgl_new(&vopts, error);
 }
 
@@ -136,10 +136,8 @@ gpu_print_capabilities(void)
 {
 	const char *features[] = { "render-node", "virgl", NULL };
 	g_autoptr(GError) error = NULL;
-	g_autoptr(VdVirgl) virgl = NULL;
-	GpuMainOptions m = { 0 };
+	g_autoptr(VdVirgl) virgl = gpu_virgl_start(NULL, 0, &error);
 
-	virgl = gpu_virgl_start(&m, &error);
 	if (!virgl) {
 		g_debug("no 3D: %s", error->message);
 		features[0] = NULL;
@@ -213,7 +211,9 @@ main(int argc, char **argv)
 
 	gpu = vd_gpu_new(&gopts);
 	if (m.virgl || m.render_node) {
-		VdVirgl *virgl = gpu_virgl_start(&m, &error);
+		/* --max-hostmem as gpu_options_apply parsed it, if it was given. */
+		VdVirgl *virgl = gpu_virgl_start(m.render_node, m.max_hostmem ? gopts.max_hostmem : 0,
+		                                 &error);
 
 		if (!virgl) {
 			g_printerr(_("%s: --virgl: %s\n"), g_get_prgname(), error->message);
