@@ -40,22 +40,15 @@ virgl_dmabuf_setup(Fixture *f, gconstpointer data)
 	fixture_start(f, args);
 }
 
-/* A request built by one of virgl-test.h's builders, answered OK_NODATA or not. */
-static uint32_t
-send_built(Fixture *f, const void *buf, size_t len)
-{
-	return ctrl_nodata(f, buf, len);
-}
-
 static void
 ctx_create_attach(Fixture *f, uint32_t res_id)
 {
 	uint8_t buf[512];
 
-	g_assert_cmphex(send_built(f, buf, tv_ctx_create(buf, CTX, "test")), ==,
+	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_create(buf, CTX, "test")), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(send_built(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-	                                                    CTX, res_id)),
+	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
+	                                                     CTX, res_id)),
 	                ==, VIRTIO_GPU_RESP_OK_NODATA);
 }
 
@@ -183,7 +176,7 @@ test_clear_headless(Fixture *f, gconstpointer data)
 
 	make_fb(f, 1, 640, 480);
 	ctx_create_attach(f, 1);
-	g_assert_cmphex(send_built(f, buf, build_clear(buf, 1, 1, 0.0f, 1.0f, 0.0f, 0)), ==,
+	g_assert_cmphex(ctrl_nodata(f, buf, build_clear(buf, 1, 1, 0.0f, 1.0f, 0.0f, 0)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(set_scanout(f, 0, 1, 640, 480), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(set_scanout(f, 1, 1, 320, 200), ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -210,10 +203,10 @@ test_clear_socket_and_cursor(Fixture *f, gconstpointer data)
 	make_fb(f, 1, 640, 480);
 	make_fb(f, 2, 64, 64);
 	ctx_create_attach(f, 1);
-	g_assert_cmphex(send_built(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-	                                                    CTX, 2)),
+	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
+	                                                     CTX, 2)),
 	                ==, VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(send_built(f, buf, build_clear(buf, 1, 1, 0.0f, 1.0f, 0.0f, 0)), ==,
+	g_assert_cmphex(ctrl_nodata(f, buf, build_clear(buf, 1, 1, 0.0f, 1.0f, 0.0f, 0)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(set_scanout(f, 0, 1, 640, 480), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	s = peer_expect(f, VD_GPU_MSG_SCANOUT, sizeof(*s));
@@ -226,7 +219,7 @@ test_clear_socket_and_cursor(Fixture *f, gconstpointer data)
 			g_error("pixel %u: %06x", i, px[i]);
 
 	/* The cursor image comes from a resource cleared by the renderer. */
-	g_assert_cmphex(send_built(f, buf, build_clear(buf, 2, 2, 1.0f, 0.0f, 0.0f, 0)), ==,
+	g_assert_cmphex(ctrl_nodata(f, buf, build_clear(buf, 2, 2, 1.0f, 0.0f, 0.0f, 0)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	ctrl_send(f, CURSOR, &c, sizeof(c), NULL, 0);
 	ctrl_wait(f, CURSOR, NULL, 0, -1);
@@ -320,7 +313,7 @@ test_memory_change(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(backing, !=, 0);
 	g_assert_cmpint(vfe_mem_fill(f->fe, backing, 0x40, 64 * 64 * 4), ==, 0);
 	g_assert_cmphex(ctrl_nodata(f, &c, sizeof(c)), ==, VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(send_built(f, buf, tv_attach_backing(buf, 5, backing, 64 * 64 * 4)), ==,
+	g_assert_cmphex(ctrl_nodata(f, buf, tv_attach_backing(buf, 5, backing, 64 * 64 * 4)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(transfer(f, 5, 0, 0, 64, 64, 64 * 4), ==, VIRTIO_GPU_RESP_OK_NODATA);
 
