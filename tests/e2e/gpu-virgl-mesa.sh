@@ -14,22 +14,13 @@
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-ncases=4
 [ "${VD_SKIP_E2E:-0}" = 1 ] && vd_skip_all "VD_SKIP_E2E=1"
 command -v kmscube >/dev/null || vd_skip_all "no kmscube on the host (apt-get install kmscube)"
 [ -r /usr/lib/x86_64-linux-gnu/dri/virtio_gpu_dri.so ] ||
 	vd_skip_all "no Mesa virgl driver on the host (apt-get install libgl1-mesa-dri)"
 [ -r /usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0 ] ||
 	vd_skip_all "no Mesa EGL on the host (apt-get install libegl-mesa0)"
-vd_e2e_init "$ncases"
-
-vd_skip_rest()
-{
-	while [ "$vd_tap_n" -lt "$ncases" ]; do
-		vd_skip "$*"
-	done
-	exit 0
-}
+vd_e2e_init 4
 
 ours=${VD_GPU_BACKEND:-$top_builddir/src/vhost-desktop-gpu}
 read -r -a ours_argv <<<"$ours"

@@ -20,16 +20,7 @@
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
-ncases=5
-vd_e2e_init "$ncases"
-
-vd_skip_rest()
-{
-	while [ "$vd_tap_n" -lt "$ncases" ]; do
-		vd_skip "$*"
-	done
-	exit 0
-}
+vd_e2e_init 5
 
 ours=${VD_GPU_BACKEND:-$top_builddir/src/vhost-desktop-gpu}
 read -r -a ours_argv <<<"$ours"

@@ -23,6 +23,7 @@ VD_QEMU=${VD_QEMU:-qemu-system-x86_64}
 VD_E2E_CACHE=${VD_E2E_CACHE:-$top_builddir/tests/e2e/cache}
 
 vd_tap_n=0
+vd_tap_plan=0
 vd_failed=0
 vd_qemu_pid=
 vd_backend_pids=()
@@ -71,6 +72,15 @@ vd_check()
 vd_skip_all()
 {
 	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# Skips the cases not reported yet (of vd_e2e_init's plan) and ends the script.
+vd_skip_rest()
+{
+	while [ "$vd_tap_n" -lt "$vd_tap_plan" ]; do
+		vd_skip "$*"
+	done
 	exit 0
 }
 
@@ -124,6 +134,7 @@ need QEMU 10 (Debian: apt-get install -t bookworm-backports qemu-system-x86)"
 	fi
 	# shellcheck disable=SC2034 # for the tests that source this file
 	VD_GUEST_KVER=$(cat "$VD_E2E_CACHE/guest/kver")
+	vd_tap_plan=$1
 	echo "1..$1"
 }
 
