@@ -98,11 +98,6 @@ gpu_options_apply(const GpuMainOptions *m, VdGpuOptions *opts, GError **error)
 		opts->width[i] = w;
 		opts->height[i] = h;
 	}
-	if (m->dmabuf && !m->virgl && !m->render_node) {
-		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
-		            _("--dmabuf shows 3D resources: it needs --virgl"));
-		return FALSE;
-	}
 	opts->dmabuf = m->dmabuf;
 	if (m->max_hostmem && !parse_bytes(m->max_hostmem, &opts->max_hostmem)) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -178,8 +173,8 @@ main(int argc, char **argv)
 		  N_("The DRM render node for 3D (implies --virgl; default: the first found)"),
 		  N_("PATH") },
 		{ "dmabuf", 0, 0, G_OPTION_ARG_NONE, &m.dmabuf,
-		  N_("Give QEMU 3D scanouts as dmabufs, not pixels (on a GPU; QEMU needs a GL "
-		     "display)"),
+		  N_("Give QEMU the scanouts as dmabufs, not pixels (3D on a GPU, 2D through "
+		     "/dev/udmabuf; QEMU needs a GL display)"),
 		  NULL },
 		{ NULL }
 	};
@@ -221,6 +216,12 @@ main(int argc, char **argv)
 			goto out;
 		}
 		vd_gpu_set_virgl(gpu, virgl);
+	} else if (m.dmabuf && !vd_gpu_udmabuf_open(gpu, &error)) {
+		/* Not fatal: the same QEMU display works with pixels. */
+		g_warning(_("--dmabuf: %s: 2D scanouts go to QEMU as pixels (dmabufs need a kernel "
+		            "with udmabuf and read-write access to the device)"),
+		          error->message);
+		g_clear_error(&error);
 	}
 	device = vd_gpu_device_new(gpu);
 	if (m.control) {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gpu/gpu.h"
 #include "gpu/qemu-socket.h"
@@ -30,6 +31,8 @@ resource_free_cb(gpointer data)
 
 	if (res->image)
 		pixman_image_unref(res->image);
+	if (res->memfd >= 0)
+		close(res->memfd);
 	g_free(res->backing);
 	g_free(res->backing_offset);
 	g_free(res);
@@ -42,6 +45,7 @@ vd_gpu_new(const VdGpuOptions *opts)
 
 	gpu->opts = *opts;
 	gpu->opts.num_outputs = CLAMP(gpu->opts.num_outputs, 1u, VD_GPU_MAX_OUTPUTS);
+	gpu->udmabuf = -1;
 	gpu->resources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 	                                       resource_free_cb);
 	for (unsigned int i = 0; i < gpu->opts.num_outputs; i++) {
@@ -114,6 +118,8 @@ vd_gpu_free(VdGpu *gpu)
 	g_clear_pointer(&gpu->virgl, vd_virgl_free);
 	g_hash_table_destroy(gpu->resources);
 	outputs_drop_images(gpu);
+	if (gpu->udmabuf >= 0)
+		close(gpu->udmabuf);
 	g_free(gpu);
 }
 

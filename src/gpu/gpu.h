@@ -58,6 +58,7 @@ typedef struct VdGpuResource {
 	uint32_t nr_backing;
 	uint64_t backing_size;
 	uint32_t scanout_mask;     /* scanouts showing this resource */
+	int memfd;                 /* -1, or the memfd holding image's pixels (--dmabuf, 2D) */
 	bool has_uuid;
 	uint8_t uuid[16];
 } VdGpuResource;
@@ -94,7 +95,8 @@ typedef struct VdGpuOptions {
 	uint32_t height[VD_GPU_MAX_OUTPUTS];
 	uint64_t max_hostmem;
 	unsigned int forward_timeout_ms; /* waiting for the QEMU GPU socket */
-	bool dmabuf;               /* 3D scanouts to QEMU as dmabufs where possible */
+	bool dmabuf;               /* scanouts to QEMU as dmabufs where possible */
+	const char *udmabuf_device; /* NULL: /dev/udmabuf (2D dmabufs) */
 } VdGpuOptions;
 
 struct VdGpu {
@@ -115,6 +117,7 @@ struct VdGpu {
 
 	VdGpuQemu *qemu;           /* the QEMU GPU socket, or NULL: headless */
 	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
+	int udmabuf;               /* the udmabuf device (--dmabuf in 2D), or -1 */
 	unsigned int warnings;     /* rate limit for guest-triggered warnings */
 };
 
@@ -190,13 +193,21 @@ VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err,
                                        const char **why);
 /* With 3D on, reads rectangle r of the virgl resource into its copy. 0 or -errno. */
 int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *r);
-/*
- * --dmabuf: shows scanout_id (already set) in QEMU from the exported texture.
- * False where it cannot (llvmpipe, no GPU socket, QEMU without dmabufs).
- */
-bool vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id);
 /* Runs a command virgl handles; an unref'd resource leaves the displays. */
 void vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
+
+/* dmabuf.c: scanouts QEMU shows from dmabufs (--dmabuf). */
+/*
+ * Opens the udmabuf device, which 2D dmabufs need; false with why if it
+ * cannot (2D scanouts are then sent as pixels).
+ */
+bool vd_gpu_udmabuf_open(VdGpu *gpu, GError **error);
+/*
+ * Shows scanout_id (already set) in QEMU from a dmabuf: the exported texture
+ * (3D) or the resource's pixels through udmabuf (2D). False where it cannot
+ * (no GPU socket, QEMU without dmabufs, llvmpipe, no udmabuf): send pixels.
+ */
+bool vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id);
 
 /* edid.c: a 128-byte EDID 1.4 block whose preferred mode is width x height. */
 #define VD_GPU_EDID_SIZE 128u

@@ -2,6 +2,8 @@
 noinst_LIBRARIES += src/gpu/libvdgpu.a
 src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/virgl-display.c \
+	src/gpu/dmabuf.h \
+	src/gpu/dmabuf.c \
 	src/gpu/gpu.h \
 	src/gpu/gpu.c \
 	src/gpu/command.h \
@@ -20,7 +22,7 @@ src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/control.c
 nodist_src_gpu_libvdgpu_a_SOURCES = src/gpu/gpu-dbus-xml.h
 src_gpu_libvdgpu_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
-src_gpu_libvdgpu_a_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(FUZZ_CFLAGS)
+src_gpu_libvdgpu_a_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(LIBDRM_CFLAGS) $(FUZZ_CFLAGS)
 CLEANFILES += src/gpu/gpu-dbus-xml.h
 dist_dbusinterface_DATA += data/org.vhostdesktop.Gpu1.xml
 src/gpu/libvdgpu_a-control.$(OBJEXT): src/gpu/gpu-dbus-xml.h

@@ -675,7 +675,7 @@ vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q)
 
 bool
 vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
-                           VdVirglDmabuf *buf)
+                           VdDmabuf *buf)
 {
 	VdGpuMsgDmabufScanout2 m = {
 		.dmabuf = {

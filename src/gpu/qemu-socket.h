@@ -109,7 +109,7 @@ bool vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id);
  * SCANOUT and UPDATE pixels instead.
  */
 bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id,
-                                const struct virtio_gpu_rect *r, VdVirglDmabuf *buf);
+                                const struct virtio_gpu_rect *r, VdDmabuf *buf);
 /* False once dmabufs cannot go out (see above): scanouts need pixels again. */
 bool vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q);
 /*

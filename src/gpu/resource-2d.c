@@ -118,6 +118,7 @@ vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format, uint32_t wi
 		return NULL;
 	}
 	res->id = id;
+	res->memfd = -1;
 	res->format = virtio_format;
 	res->width = width;
 	res->height = height;

@@ -9,9 +9,7 @@
  * on a 2D resource, so what llvmpipe or a GPU rendered shows on any display.
  *
  * With --dmabuf, on a GPU, a scanout goes to QEMU as the exported texture
- * instead (DMABUF_SCANOUT2) and a flush is a DMABUF_UPDATE that QEMU answers
- * once drawn: no pixels cross the socket. That needs a QEMU display with GL;
- * where QEMU does not answer, the socket falls back to pixels for good.
+ * instead (dmabuf.c).
  */
 #define G_LOG_DOMAIN "vd-gpu"
 
@@ -76,17 +74,4 @@ vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd)
 	if (copy && !vd_virgl_resource_info(gpu->virgl, unref.resource_id, &(uint32_t){ 0 },
 	                                    &(uint32_t){ 0 }, &(uint32_t){ 0 }))
 		vd_gpu_resource_destroy(gpu, copy);
-}
-
-bool
-vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
-{
-	const VdGpuScanout *s = &gpu->scanouts[scanout_id];
-	VdVirglDmabuf buf;
-
-	if (!gpu->virgl || !gpu->opts.dmabuf || !gpu->qemu)
-		return false;
-	if (vd_virgl_export_dmabuf(gpu->virgl, s->resource_id, &buf) < 0)
-		return false;
-	return vd_gpu_qemu_dmabuf_scanout(gpu->qemu, scanout_id, &s->r, &buf);
 }

@@ -518,7 +518,7 @@ vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t 
 }
 
 int
-vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdVirglDmabuf *out)
+vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdDmabuf *out)
 {
 	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
 	struct virgl_renderer_resource_info info = { 0 };
@@ -538,7 +538,7 @@ vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdVirglDmabuf *out)
 		close(fd);
 		return -ENOTSUP;
 	}
-	*out = (VdVirglDmabuf){
+	*out = (VdDmabuf){
 		.fd = fd,
 		.width = info.width,
 		.height = info.height,

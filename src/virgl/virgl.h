@@ -36,6 +36,7 @@
 #include <sys/uio.h>
 
 #include "gpu/command.h"
+#include "gpu/dmabuf.h"
 
 /* The capsets offered: VIRTIO_GPU_CAPSET_VIRGL and VIRTIO_GPU_CAPSET_VIRGL2. */
 #define VD_VIRGL_MAX_CAPSETS 2u
@@ -117,21 +118,11 @@ bool vd_virgl_resource_info(VdVirgl *virgl, uint32_t resource_id, uint32_t *widt
 int vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t y,
                          uint32_t width, uint32_t height, void *dst, size_t stride);
 
-/* A texture exported for the front-end to show (DMABUF_SCANOUT2). */
-typedef struct VdVirglDmabuf {
-	int fd;                    /* owned by the caller after a successful export */
-	uint32_t width, height;
-	uint32_t stride;
-	uint32_t fourcc;           /* DRM_FORMAT_* */
-	uint64_t modifier;         /* DRM_FORMAT_MOD_INVALID: not known */
-	bool y_0_top;              /* rows top to bottom (else GL's bottom-up) */
-} VdVirglDmabuf;
-
 /*
  * Exports a 2D resource's texture as a dmabuf, on a GPU's render node. -ENOTSUP
  * where it cannot be (llvmpipe has no dmabufs): the caller reads pixels back.
  */
-int vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdVirglDmabuf *out);
+int vd_virgl_export_dmabuf(VdVirgl *virgl, uint32_t resource_id, VdDmabuf *out);
 
 /* fence.c */
 /*

@@ -4,7 +4,8 @@
  * handshake, SCANOUT and UPDATE with the pixels checked, cursor messages,
  * forwarded GET_DISPLAY_INFO, a GET_EDID that is never answered, a peer
  * that goes away; dmabuf scanouts (--dmabuf), with a memfd standing in for
- * the texture a GPU would export.
+ * the texture a GPU would export, and 2D ones through /dev/udmabuf where the
+ * kernel has it (else skipped here; tests/e2e/udmabuf.sh runs them in a guest).
  */
 #include <errno.h>
 #include <glib.h>
@@ -503,7 +504,7 @@ test_dmabuf(Fixture *f, gconstpointer data)
 		         .fence_id = 7 },
 		.r = r, .resource_id = 1,
 	};
-	VdVirglDmabuf buf = { .fd = memfd_create("dmabuf", MFD_CLOEXEC), .width = 64,
+	VdDmabuf buf = { .fd = memfd_create("dmabuf", MFD_CLOEXEC), .width = 64,
 		              .height = 32, .stride = 256, .fourcc = 0x34325258,
 		              .modifier = 0, .y_0_top = true };
 	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
@@ -571,6 +572,133 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmpint(buf.fd, ==, -1);
 }
 
+/* Checks the first w x h pixels of a 4-byte-per-pixel buffer against pattern() + add. */
+static void
+check_pixels(const uint8_t *base, uint32_t stride, uint32_t w, uint32_t h, uint32_t add)
+{
+	for (uint32_t y = 0; y < h; y++) {
+		for (uint32_t x = 0; x < w; x++) {
+			uint32_t got, want = (pattern(x, y) + add) & 0xffffff;
+
+			memcpy(&got, base + (size_t)y * stride + (size_t)x * 4, 4);
+			if ((got & 0xffffff) != want)
+				g_error("pixel %u,%u: %06x, want %06x", x, y, got & 0xffffff, want);
+		}
+	}
+}
+
+/* The DMABUF_SCANOUT2 that must follow, with its fd. */
+static int
+expect_dmabuf_scanout(Fixture *f, VdGpuMsgDmabufScanout2 *m)
+{
+	VdGpuMsgHdr hdr;
+	GBytes *p;
+	int fd = peer_recv_fd(f, 3000);
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_true(peer_read(f, &hdr, &p, 3000));
+	g_assert_cmpuint(hdr.request, ==, VD_GPU_MSG_DMABUF_SCANOUT2);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(*m));
+	memcpy(m, g_bytes_get_data(p, NULL), sizeof(*m));
+	g_bytes_unref(p);
+	return fd;
+}
+
+/*
+ * --dmabuf in 2D where /dev/udmabuf exists (a kernel with CONFIG_UDMABUF;
+ * tests/e2e/udmabuf.sh runs this in a guest that has one): SET_SCANOUT sends
+ * the resource's pixels as a dmabuf, TRANSFER_TO_HOST_2D writes into what
+ * QEMU maps, a flush is a DMABUF_UPDATE answered by QEMU, and the dmabuf
+ * outlives the resource.
+ */
+static void
+test_udmabuf(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_resource_flush fl = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 8, 4, 16, 8 }, .resource_id = 1,
+	};
+	struct virtio_gpu_resource_unref unref = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
+	};
+	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
+	g_autoptr(GError) error = NULL;
+	VdGpuMsgDmabufScanout2 m;
+	VdGpuMsgUpdate up;
+	GBytes *p;
+	uint8_t *map;
+	int fd;
+
+	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
+		g_test_skip(error->message);
+		return;
+	}
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	fd = expect_dmabuf_scanout(f, &m);
+	g_assert_true(f->gpu->scanouts[1].dmabuf);
+	g_assert_cmpuint(m.dmabuf.scanout_id, ==, 1);
+	g_assert_cmpuint(m.dmabuf.width, ==, 64);
+	g_assert_cmpuint(m.dmabuf.height, ==, 32);
+	g_assert_cmpuint(m.dmabuf.fd_width, ==, 64);
+	g_assert_cmpuint(m.dmabuf.fd_height, ==, 32);
+	g_assert_cmpuint(m.dmabuf.fd_stride, ==, 256);
+	g_assert_cmpuint(m.dmabuf.fd_flags, ==, VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP);
+	g_assert_cmphex(m.dmabuf.fd_drm_fourcc, ==, 0x34325258); /* XR24 */
+	g_assert_cmphex(m.modifier, ==, 0);                       /* linear */
+	map = mmap(NULL, 256 * 32, PROT_READ, MAP_SHARED, fd, 0);
+	g_assert_true(map != MAP_FAILED);
+	check_pixels(map, 256, 64, 32, 0);
+
+	/* The guest draws: the transfer lands in QEMU's buffer, the flush sends no pixels. */
+	for (uint32_t y = 0; y < 32; y++) {
+		for (uint32_t x = 0; x < 64; x++) {
+			uint32_t v = pattern(x, y) + 1;
+
+			tg_ram_write(&f->ram, TG_RAM_BASE + ((uint64_t)y * 64 + x) * 4, &v, 4);
+		}
+	}
+	g_assert_cmphex(tg_transfer(f->gpu, 1, 0, 0, 64, 32, 0), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	check_pixels(map, 256, 64, 32, 1);
+	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
+	g_assert_true(cmd->pending);
+	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up));
+	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
+	g_bytes_unref(p);
+	g_assert_cmpuint(up.scanout_id, ==, 1);
+	g_assert_cmpuint(up.x, ==, 8);
+	g_assert_cmpuint(up.y, ==, 4);
+	g_assert_cmpuint(up.width, ==, 16);
+	g_assert_cmpuint(up.height, ==, 8);
+	peer_reply(f, VD_GPU_MSG_DMABUF_UPDATE, NULL, 0);
+	wait_completed(f, 1, 2000);
+
+	/* QEMU keeps its buffer after the guest lets go of the resource. */
+	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	peer_expect(f, VD_GPU_MSG_SCANOUT, NULL);
+	check_pixels(map, 256, 64, 32, 1);
+	munmap(map, 256 * 32);
+	close(fd);
+}
+
+/* --dmabuf in 2D without udmabuf: the scanout gets pixels, as without the option. */
+static void
+test_udmabuf_missing(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	f->gpu->opts.udmabuf_device = "/nonexistent/udmabuf";
+	g_assert_false(vd_gpu_udmabuf_open(f->gpu, &error));
+	g_assert_nonnull(strstr(error->message, "/nonexistent/udmabuf"));
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 1, 64, 32);
+	g_assert_false(f->gpu->scanouts[1].dmabuf);
+	g_assert_cmpint(vd_gpu_resource_lookup(f->gpu, 1)->memfd, ==, -1);
+	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_update(f, 1, 0, 0, 64, 32, 0, 0, false);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -587,5 +715,9 @@ main(int argc, char **argv)
 	ADD("/gpu/qemu-socket/peer-goes-away", test_peer_goes_away);
 	g_test_add("/gpu/qemu-socket/dmabuf", Fixture, "dmabuf", fixture_setup, test_dmabuf,
 	           fixture_teardown);
+	g_test_add("/gpu/qemu-socket/udmabuf", Fixture, "dmabuf", fixture_setup, test_udmabuf,
+	           fixture_teardown);
+	g_test_add("/gpu/qemu-socket/udmabuf-missing", Fixture, "dmabuf", fixture_setup,
+	           test_udmabuf_missing, fixture_teardown);
 	return g_test_run();
 }
