@@ -4,13 +4,15 @@
  * process; the test plays QEMU and the guest's virtio-gpu driver. Pixels are
  * checked after TRANSFER + FLUSH both headless (D-Bus screenshot) and on a
  * GPU socket peer that plays QEMU's display side; cursor messages; display
- * hotplug with the config-change message; a peer that never answers GET_EDID.
+ * hotplug with the config-change message; a peer that never answers GET_EDID;
+ * --dmabuf in 2D (a dmabuf through /dev/udmabuf where the kernel has it).
  */
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -345,6 +347,97 @@ test_socket_after_headless(Fixture *f, gconstpointer data)
 	g_free(peer_expect(f, VD_GPU_MSG_SET_PROTOCOL_FEATURES, 8));
 }
 
+static void
+dmabuf_setup(Fixture *f, gconstpointer data)
+{
+	static const char *const args[] = { "--dmabuf", NULL };
+
+	fixture_start(f, args);
+}
+
+/* The next message's header and the fd that came with it (-1 if none). */
+static int
+peer_recv_header_fd(Fixture *f, VdGpuMsgHdr *hdr)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec iov = { hdr, sizeof(*hdr) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		             .msg_controllen = sizeof(control.buf) };
+	struct pollfd pfd = { f->peer, POLLIN, 0 };
+	struct cmsghdr *c;
+	int fd = -1;
+
+	g_assert_cmpint(poll(&pfd, 1, 5000), ==, 1);
+	g_assert_cmpint(recvmsg(f->peer, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC), ==, sizeof(*hdr));
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+/*
+ * --dmabuf in 2D through the daemon. Where /dev/udmabuf can be opened (a
+ * kernel with udmabuf: tests/e2e/udmabuf.sh runs this in such a guest) the
+ * scanout arrives as a DMABUF_SCANOUT2 whose buffer shows the guest's pixels,
+ * and a flush waits for QEMU's answer; elsewhere pixels go as without it.
+ */
+static void
+test_dmabuf_2d(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_resource_flush fl = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 0, 0, 64, 64 }, .resource_id = 1,
+	};
+	bool udmabuf = access("/dev/udmabuf", R_OK | W_OK) == 0;
+	struct virtio_gpu_ctrl_hdr resp;
+	g_autofree VdGpuMsgDmabufScanout2 *m = NULL;
+	uint32_t id, len;
+	g_autofree uint8_t *up = NULL;
+	const uint32_t *px;
+	VdGpuMsgHdr hdr;
+	int fd;
+
+	connect_gpu_socket(f);
+	make_fb(f, 1, 64, 64);
+	g_assert_cmphex(transfer(f, 1, 0, 0, 64, 64, 64 * 4), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(set_scanout(f, 0, 1, 64, 64), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	if (!udmabuf) {
+		g_test_message("no /dev/udmabuf here: expecting pixels");
+		g_free(peer_expect(f, VD_GPU_MSG_SCANOUT, sizeof(VdGpuMsgScanout)));
+		g_assert_cmphex(flush(f, 1, 0, 0, 64, 64), ==, VIRTIO_GPU_RESP_OK_NODATA);
+		up = peer_expect(f, VD_GPU_MSG_UPDATE, sizeof(VdGpuMsgUpdate) + 64 * 64 * 4);
+		px = (const uint32_t *)(up + sizeof(VdGpuMsgUpdate));
+		for (uint32_t i = 0; i < 64 * 64; i++)
+			g_assert_cmphex(px[i] & 0xffffff, ==, pattern(i % 64, i / 64));
+		return;
+	}
+
+	fd = peer_recv_header_fd(f, &hdr);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpuint(hdr.request, ==, VD_GPU_MSG_DMABUF_SCANOUT2);
+	g_assert_cmpuint(hdr.size, ==, sizeof(*m));
+	m = g_malloc(sizeof(*m));
+	g_assert_cmpint(recv(f->peer, m, sizeof(*m), MSG_WAITALL), ==, sizeof(*m));
+	g_assert_cmpuint(m->dmabuf.fd_width, ==, 64);
+	g_assert_cmpuint(m->dmabuf.fd_height, ==, 64);
+	g_assert_cmpuint(m->dmabuf.fd_stride, ==, 256);
+	px = mmap(NULL, 64 * 64 * 4, PROT_READ, MAP_SHARED, fd, 0);
+	g_assert_true(px != MAP_FAILED);
+	for (uint32_t i = 0; i < 64 * 64; i++)
+		g_assert_cmphex(px[i] & 0xffffff, ==, pattern(i % 64, i / 64));
+	munmap((void *)px, 64 * 64 * 4);
+	close(fd);
+
+	/* The guest's flush is answered once QEMU has drawn it. */
+	ctrl_send(f, CTRL, &fl, sizeof(fl), &resp, sizeof(resp));
+	g_free(peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, sizeof(VdGpuMsgUpdate)));
+	g_assert_cmpint(vfe_queue_wait_used(f->fe, CTRL, 100, &id, &len), !=, 0);
+	peer_reply(f, VD_GPU_MSG_DMABUF_UPDATE, NULL, 0);
+	g_assert_cmphex(ctrl_wait(f, CTRL, &resp, sizeof(resp), -1), ==, VIRTIO_GPU_RESP_OK_NODATA);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -357,6 +450,8 @@ main(int argc, char **argv)
 	ADD("/gpu/integration/socket-cursor", test_socket_cursor);
 	ADD("/gpu/integration/socket-after-headless", test_socket_after_headless);
 	ADD("/gpu/integration/socket-edid-never-answered", test_socket_edid_never_answered);
+	g_test_add("/gpu/integration/dmabuf-2d", Fixture, NULL, dmabuf_setup, test_dmabuf_2d,
+	           fixture_teardown);
 	return g_test_run();
 }
 
