@@ -490,6 +490,21 @@ peer_recv_fd(Fixture *f, int timeout_ms)
 	return fd;
 }
 
+/* The guest's flush of a dmabuf scanout: a DMABUF_UPDATE, and cmd waits. */
+static void
+flush_expect_dmabuf_update(Fixture *f, const struct virtio_gpu_resource_flush *fl, VdGpuCmd *cmd,
+                           VdGpuMsgUpdate *up)
+{
+	GBytes *p;
+
+	g_assert_cmphex(tg_ctrl(f->gpu, fl, sizeof(*fl), cmd), ==, 0);
+	g_assert_true(cmd->pending);
+	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(*up));
+	memcpy(up, g_bytes_get_data(p, NULL), sizeof(*up));
+	g_bytes_unref(p);
+}
+
 /*
  * --dmabuf: DMABUF_SCANOUT2 carries the buffer's fd and layout; a flush of a
  * dmabuf scanout is a DMABUF_UPDATE, and the guest's command waits for QEMU's
@@ -540,12 +555,7 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	expect_scanout(f, 1, 64, 32);
 	f->gpu->scanouts[1].dmabuf = true; /* as vd_gpu_display_dmabuf_scanout does on a GPU */
-	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
-	g_assert_true(cmd->pending);
-	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, &p);
-	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up));
-	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
-	g_bytes_unref(p);
+	flush_expect_dmabuf_update(f, &fl, cmd, &up);
 	g_assert_cmpuint(up.scanout_id, ==, 1);
 	g_assert_cmpuint(up.width, ==, 64);
 	g_assert_cmpuint(f->completed->len, ==, 0);
@@ -624,7 +634,6 @@ test_udmabuf(Fixture *f, gconstpointer data)
 	g_autoptr(GError) error = NULL;
 	VdGpuMsgDmabufScanout2 m;
 	VdGpuMsgUpdate up;
-	GBytes *p;
 	uint8_t *map;
 	int fd;
 
@@ -659,12 +668,7 @@ test_udmabuf(Fixture *f, gconstpointer data)
 	}
 	g_assert_cmphex(tg_transfer(f->gpu, 1, 0, 0, 64, 32, 0), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	check_pixels(map, 256, 64, 32, 1);
-	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
-	g_assert_true(cmd->pending);
-	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, &p);
-	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up));
-	memcpy(&up, g_bytes_get_data(p, NULL), sizeof(up));
-	g_bytes_unref(p);
+	flush_expect_dmabuf_update(f, &fl, cmd, &up);
 	g_assert_cmpuint(up.scanout_id, ==, 1);
 	g_assert_cmpuint(up.x, ==, 8);
 	g_assert_cmpuint(up.y, ==, 4);
