@@ -10,7 +10,7 @@
  *   (c) the limit of the path on this machine: one memcpy of the frame plus
  *       moving it through a Unix socketpair to a reading thread.
  *
- * Usage: bench-gpu [--frames=N] [--small=N] [BINARY...]
+ * Usage: bench-gpu [--frames=N] [--small=N] [--rounds=N] [BINARY...]
  * Default binaries: src/vhost-desktop-gpu (next to this program's build
  * tree) and /usr/lib/qemu/vhost-user-gpu. Not a test: numbers, not verdicts.
  */
@@ -487,14 +487,71 @@ limit_run(unsigned int frames, double *fps, double *median_ms)
 	close(sv[1]);
 }
 
+static void
+print_result(const char *binary, const Result *r, double lim_ms)
+{
+	printf("%s\n  (a) full frame: %.0f frames/s, median %.3f ms, p99 %.3f ms, %.2f GB/s"
+	       " (%.2fx the limit's frame time)\n"
+	       "      alone: TRANSFER %.3f ms, FLUSH until UPDATE arrived %.3f ms (medians)\n"
+	       "  (b) CREATE_2D+UNREF 64x64: median %.1f us, p99 %.1f us\n",
+	       binary, r->fps, r->median_ms, r->p99_ms, r->gbps, r->median_ms / lim_ms,
+	       r->transfer_ms, r->flush_ms, r->small_median_us, r->small_p99_us);
+}
+
+/* Median of n values (n >= 1); sorts v. */
+static double
+median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * With several rounds, the first two back-ends alternate, so a machine that
+ * gets busier or quieter during the run weighs on both alike; the ratios are
+ * taken per round and their medians printed.
+ */
+static void
+print_rounds_summary(const char *const *list, Result (*res)[2], double *lim_ms,
+                     unsigned int rounds)
+{
+	g_autofree double *fps = g_new(double, rounds);
+	g_autofree double *small = g_new(double, rounds);
+	g_autofree double *lim = g_new(double, rounds);
+	double med_fps, med_small, med_lim;
+	unsigned int n = 0;
+
+	for (unsigned int k = 0; k < rounds; k++) {
+		if (!res[k][0].ok || !res[k][1].ok)
+			continue;
+		fps[n] = res[k][0].fps / res[k][1].fps;
+		small[n] = res[k][0].small_median_us / res[k][1].small_median_us;
+		lim[n] = res[k][0].median_ms / lim_ms[k];
+		n++;
+	}
+	if (n == 0)
+		return;
+	/* median() sorts: the ranges are read after it. */
+	med_fps = median(fps, n);
+	med_small = median(small, n);
+	med_lim = median(lim, n);
+	printf("medians of %u rounds, %s / %s: frames/s %.2fx (range %.2f-%.2f), small median "
+	       "%.2fx (range %.2f-%.2f); %s's frame time %.2fx the limit's\n",
+	       n, list[0], list[1], med_fps, fps[0], fps[n - 1], med_small, small[0],
+	       small[n - 1], list[0], med_lim);
+}
+
 int
 main(int argc, char **argv)
 {
-	int frames = 300, small = 3000;
+	int frames = 300, small = 3000, rounds = 1;
 	g_auto(GStrv) binaries = NULL;
 	GOptionEntry entries[] = {
 		{ "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Full frames per back-end", "N" },
 		{ "small", 0, 0, G_OPTION_ARG_INT, &small, "Small command pairs per back-end", "N" },
+		{ "rounds", 0, 0, G_OPTION_ARG_INT, &rounds,
+		  "Run everything N times, alternating the back-ends, and print the median ratios",
+		  "N" },
 		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &binaries, NULL,
 		  "[BINARY...]" },
 		{ NULL }
@@ -503,8 +560,8 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	const char *defaults[] = { BENCH_OURS, "/usr/lib/qemu/vhost-user-gpu", NULL };
 	const char *const *list;
-	Result res[8] = { 0 };
-	double lim_fps = 0, lim_ms = 0;
+	g_autofree Result (*pairs)[2] = NULL;
+	g_autofree double *lim_ms = NULL;
 	unsigned int n = 0;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -514,33 +571,44 @@ main(int argc, char **argv)
 	}
 	frames = CLAMP(frames, 10, 100000);
 	small = CLAMP(small, 10, 1000000);
+	rounds = CLAMP(rounds, 1, 1000);
 	list = binaries ? (const char *const *)binaries : defaults;
+	while (list[n] && n < 8)
+		n++;
+	pairs = g_malloc0(sizeof(*pairs) * (size_t)rounds);
+	lim_ms = g_new0(double, rounds);
 
-	limit_run((unsigned int)frames, &lim_fps, &lim_ms);
-	printf("(c) limit: memcpy + socketpair of a %ux%u frame: %.0f frames/s, median %.3f ms, "
-	       "%.2f GB/s\n", W, H, lim_fps, lim_ms, lim_fps * FRAME_BYTES / 1e9);
-	for (; list[n] && n < G_N_ELEMENTS(res); n++) {
-		Result *r = &res[n];
+	for (int k = 0; k < rounds; k++) {
+		double lim_fps = 0;
 
-		if (access(list[n], X_OK) < 0) {
-			printf("%s: not found, skipped\n", list[n]);
-			continue;
+		if (rounds > 1)
+			printf("== round %d of %d\n", k + 1, rounds);
+		limit_run((unsigned int)frames, &lim_fps, &lim_ms[k]);
+		printf("(c) limit: memcpy + socketpair of a %ux%u frame: %.0f frames/s, median "
+		       "%.3f ms, %.2f GB/s\n", W, H, lim_fps, lim_ms[k],
+		       lim_fps * FRAME_BYTES / 1e9);
+		for (unsigned int b = 0; b < n; b++) {
+			Result r;
+
+			if (access(list[b], X_OK) < 0) {
+				printf("%s: not found, skipped\n", list[b]);
+				continue;
+			}
+			r = bench_run(list[b], (unsigned int)frames, (unsigned int)small);
+			if (!r.ok) {
+				printf("%s: failed\n", list[b]);
+				continue;
+			}
+			print_result(list[b], &r, lim_ms[k]);
+			if (b < 2)
+				pairs[k][b] = r;
 		}
-		*r = bench_run(list[n], (unsigned int)frames, (unsigned int)small);
-		if (!r->ok) {
-			printf("%s: failed\n", list[n]);
-			continue;
-		}
-		printf("%s\n  (a) full frame: %.0f frames/s, median %.3f ms, p99 %.3f ms, %.2f GB/s"
-		       " (%.2fx the limit's frame time)\n"
-		       "      alone: TRANSFER %.3f ms, FLUSH until UPDATE arrived %.3f ms (medians)\n"
-		       "  (b) CREATE_2D+UNREF 64x64: median %.1f us, p99 %.1f us\n",
-		       list[n], r->fps, r->median_ms, r->p99_ms, r->gbps, r->median_ms / lim_ms,
-		       r->transfer_ms, r->flush_ms, r->small_median_us, r->small_p99_us);
+		if (n >= 2 && pairs[k][0].ok && pairs[k][1].ok)
+			printf("ratios %s / %s: frames/s %.2fx, small median %.2fx\n", list[0],
+			       list[1], pairs[k][0].fps / pairs[k][1].fps,
+			       pairs[k][0].small_median_us / pairs[k][1].small_median_us);
 	}
-	if (n >= 2 && res[0].ok && res[1].ok) {
-		printf("ratios %s / %s: frames/s %.2fx, small median %.2fx\n", list[0], list[1],
-		       res[0].fps / res[1].fps, res[0].small_median_us / res[1].small_median_us);
-	}
+	if (n >= 2 && rounds > 1)
+		print_rounds_summary(list, pairs, lim_ms, (unsigned int)rounds);
 	return 0;
 }
