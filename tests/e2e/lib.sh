@@ -242,10 +242,13 @@ vd_vhost_user_args()
 # GUEST-SCRIPT runs as /test.sh (busybox sh) with guest-lib.sh at /vd-guest.sh; serial
 # output goes to $VD_WORK/serial.log, QEMU's own messages to $VD_WORK/qemu.log.
 # VD_GUEST_MEM sets the guest's memory (default 512M); VD_GUEST_LAYER names an uncompressed
-# cpio archive laid between the base image and /test.sh (gpu-virgl-mesa.sh: Mesa).
+# cpio archive laid between the base image and /test.sh (gpu-virgl-mesa.sh: Mesa);
+# VD_GUEST_KERNEL boots another kernel than the base image's (udmabuf.sh: one with udmabuf;
+# the base image's modules do not match it, so /init's modprobe lines fail).
 vd_guest_start()
 {
 	local script=$1 root=$VD_WORK/guest-root mem=${VD_GUEST_MEM:-512M}
+	local kernel=${VD_GUEST_KERNEL:-$VD_E2E_CACHE/guest/vmlinuz}
 	local base=$VD_E2E_CACHE/guest/initramfs.cpio.gz
 	shift
 	mkdir -p "$root"
@@ -273,7 +276,7 @@ vd_guest_start()
 		-accel tcg -m "$mem" -smp 1 -display none \
 		-serial file:"$VD_WORK/serial.log" \
 		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
-		-kernel "$VD_E2E_CACHE/guest/vmlinuz" -initrd "$VD_WORK/initrd" \
+		-kernel "$kernel" -initrd "$VD_WORK/initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
 		"$@" >"$VD_WORK/qemu.log" 2>&1 &
 	vd_qemu_pid=$!

@@ -4,7 +4,8 @@ e2e_tests = \
 	tests/e2e/boot.sh \
 	tests/e2e/gpu-fb.sh \
 	tests/e2e/gpu-virgl.sh \
-	tests/e2e/gpu-virgl-mesa.sh
+	tests/e2e/gpu-virgl-mesa.sh \
+	tests/e2e/udmabuf.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += \
 	$(e2e_tests) \
