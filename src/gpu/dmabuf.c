@@ -105,7 +105,7 @@ memfd_size(const VdGpuResource *res)
  * the GPU socket keep the old image alive through their reference.
  */
 static int
-resource_to_memfd(VdGpuResource *res)
+resource_to_memfd(VdGpu *gpu, VdGpuResource *res)
 {
 	size_t len = memfd_size(res);
 	int stride = pixman_image_get_stride(res->image);
@@ -116,6 +116,8 @@ resource_to_memfd(VdGpuResource *res)
 
 	if (res->memfd >= 0)
 		return 0;
+	if (gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES)
+		return -EMFILE;
 	fd = memfd_create("vd-gpu-scanout", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
@@ -145,6 +147,7 @@ resource_to_memfd(VdGpuResource *res)
 	pixman_image_unref(res->image);
 	res->image = image;
 	res->memfd = fd;
+	gpu->memfds++;
 	return 0;
 }
 
@@ -158,7 +161,7 @@ udmabuf_export(VdGpu *gpu, VdGpuResource *res, VdDmabuf *out)
 
 	if (gpu->udmabuf < 0 || !fourcc)
 		return -ENOTSUP;
-	ret = resource_to_memfd(res);
+	ret = resource_to_memfd(gpu, res);
 	if (ret < 0)
 		return ret;
 	create.memfd = (uint32_t)res->memfd;
@@ -193,9 +196,14 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 	} else {
 		res = vd_gpu_resource_lookup(gpu, s->resource_id);
 		ret = res ? udmabuf_export(gpu, res, &buf) : -ENOENT;
-		if (ret < 0 && ret != -ENOTSUP && vd_gpu_warn_ratelimit(gpu))
+		if (ret == -EMFILE && gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES) {
+			if (vd_gpu_warn_ratelimit(gpu))
+				g_warning("resource %u is shown as pixels: %u others have dmabufs "
+				          "already", s->resource_id, gpu->memfds);
+		} else if (ret < 0 && ret != -ENOTSUP && vd_gpu_warn_ratelimit(gpu)) {
 			g_warning("resource %u is shown as pixels: udmabuf export failed: %s",
 			          s->resource_id, g_strerror(-ret));
+		}
 	}
 	if (ret < 0)
 		return false;

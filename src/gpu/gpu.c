@@ -155,6 +155,7 @@ vd_gpu_reset(VdGpu *gpu)
 		vd_virgl_reset(gpu->virgl);
 	g_hash_table_remove_all(gpu->resources);
 	gpu->hostmem = 0;
+	gpu->memfds = 0;
 	memset(gpu->scanouts, 0, sizeof(gpu->scanouts));
 	memset(&gpu->cursor, 0, sizeof(gpu->cursor));
 	outputs_drop_images(gpu);

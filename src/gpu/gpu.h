@@ -118,6 +118,7 @@ struct VdGpu {
 	VdGpuQemu *qemu;           /* the QEMU GPU socket, or NULL: headless */
 	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
 	int udmabuf;               /* the udmabuf device (--dmabuf in 2D), or -1 */
+	unsigned int memfds;       /* resources whose pixels are in a memfd */
 	unsigned int warnings;     /* rate limit for guest-triggered warnings */
 };
 
@@ -197,6 +198,12 @@ int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_g
 void vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
 
 /* dmabuf.c: scanouts QEMU shows from dmabufs (--dmabuf). */
+/*
+ * Resources whose pixels may move into a memfd, each an open fd: a guest that
+ * shows resource after resource cannot run the daemon out of fds. Page
+ * flipping needs two or three.
+ */
+#define VD_GPU_MAX_MEMFD_RESOURCES 64u
 /*
  * Opens the udmabuf device, which 2D dmabufs need; false with why if it
  * cannot (2D scanouts are then sent as pixels).

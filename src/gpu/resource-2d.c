@@ -156,6 +156,8 @@ vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res)
 			vd_gpu_scanout_disable(gpu, i);
 	}
 	gpu->hostmem -= res->hostmem;
+	if (res->memfd >= 0)
+		gpu->memfds--;
 	g_hash_table_remove(gpu->resources, GUINT_TO_POINTER(res->id));
 }
 

@@ -15,6 +15,7 @@ set -uo pipefail
 
 # A program of the build tree and its GTest case, one pair a line.
 cases="tests/gpu/test-qemu-socket /gpu/qemu-socket/udmabuf
+tests/gpu/test-qemu-socket /gpu/qemu-socket/udmabuf-limit
 tests/gpu/test-integration /gpu/integration/dmabuf-2d"
 
 # The release a bzImage reports (its setup header's kernel_version string), or nothing.
@@ -31,13 +32,13 @@ kernel=${VD_E2E_UDMABUF_KERNEL:-}
 [ -n "$kernel" ] || vd_skip_all "VD_E2E_UDMABUF_KERNEL is not set (a kernel with \
 CONFIG_UDMABUF=y; .ci/run downloads Debian's bookworm-backports one)"
 [ -r "$kernel" ] || vd_skip_all "VD_E2E_UDMABUF_KERNEL=$kernel does not exist"
-vd_e2e_init 6
+vd_e2e_init 8
 
 kver=$(udmabuf_kernel_release "$kernel")
 [ -n "$kver" ] || vd_diag "$kernel: no kernel release in its header (not a bzImage?)"
 builddir=$(cd "$top_builddir" && pwd)
 # test-integration starts the daemon from its build-tree path, compiled in.
-files="$builddir/src/vhost-desktop-gpu $(cut -d' ' -f1 <<<"$cases" | sed "s|^|$builddir/|")"
+files="$builddir/src/vhost-desktop-gpu $(cut -d' ' -f1 <<<"$cases" | sort -u | sed "s|^|$builddir/|")"
 for f in $files; do
 	[ -x "$f" ] || vd_skip_rest "$f not built"
 	# The guest runs the file itself: a libtool wrapper script would find nothing there.
@@ -87,7 +88,7 @@ while read -r prog case; do
 	# The environment make check gives the unit tests (AM_TESTS_ENVIRONMENT).
 	G_DEBUG=fatal-criticals MALLOC_PERTURB_=165 $builddir/\$prog --tap -p \$case
 	r=\$?
-	echo "test-exit: \$prog \$r"
+	echo "test-exit: \$prog \$case \$r"
 	[ \$r = 0 ] || rc=\$r
 done <<CASES
 $cases
@@ -112,6 +113,6 @@ while read -r prog case; do
 	vd_check "$case passed in the guest, not skipped" \
 		awk -v p="$case" '$1 == "ok" && $3 == p && NF == 3 { f = 1 } END { exit !f }' \
 		<<<"$out"
-	vd_check "$(basename "$prog") exited with status 0 in the guest" \
-		grep -Fxq "test-exit: $prog 0" <<<"$out"
+	vd_check "$(basename "$prog") -p $case exited with status 0 in the guest" \
+		grep -Fxq "test-exit: $prog $case 0" <<<"$out"
 done <<<"$cases"

@@ -685,6 +685,44 @@ test_udmabuf(Fixture *f, gconstpointer data)
 	close(fd);
 }
 
+/*
+ * --dmabuf in 2D: each resource shown as a dmabuf keeps a memfd open, so only
+ * VD_GPU_MAX_MEMFD_RESOURCES of them are; the next is shown as pixels until
+ * one goes away.
+ */
+static void
+test_udmabuf_limit(Fixture *f, gconstpointer data)
+{
+	struct virtio_gpu_resource_unref unref = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
+	};
+	g_autoptr(GError) error = NULL;
+	VdGpuMsgDmabufScanout2 m;
+	VdGpuCmd cmd;
+	uint32_t id;
+
+	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
+		g_test_skip(error->message);
+		return;
+	}
+	for (id = 1; id <= VD_GPU_MAX_MEMFD_RESOURCES + 1; id++) {
+		g_assert_cmphex(tg_create_2d(f->gpu, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 16, 16),
+		                ==, VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmphex(tg_set_scanout(f->gpu, 0, id, 0, 0, 16, 16), ==,
+		                VIRTIO_GPU_RESP_OK_NODATA);
+		if (id <= VD_GPU_MAX_MEMFD_RESOURCES)
+			close(expect_dmabuf_scanout(f, &m));
+		else
+			expect_scanout(f, 0, 16, 16);
+	}
+	g_assert_cmpuint(f->gpu->memfds, ==, VD_GPU_MAX_MEMFD_RESOURCES);
+	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), &cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_create_2d(f->gpu, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 16, 16), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, id, 0, 0, 16, 16), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	close(expect_dmabuf_scanout(f, &m));
+}
+
 /* --dmabuf in 2D without udmabuf: the scanout gets pixels, as without the option. */
 static void
 test_udmabuf_missing(Fixture *f, gconstpointer data)
@@ -721,6 +759,8 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/gpu/qemu-socket/udmabuf", Fixture, "dmabuf", fixture_setup, test_udmabuf,
 	           fixture_teardown);
+	g_test_add("/gpu/qemu-socket/udmabuf-limit", Fixture, "dmabuf", fixture_setup,
+	           test_udmabuf_limit, fixture_teardown);
 	g_test_add("/gpu/qemu-socket/udmabuf-missing", Fixture, "dmabuf", fixture_setup,
 	           test_udmabuf_missing, fixture_teardown);
 	return g_test_run();
