@@ -48,14 +48,15 @@ for f in $files; do
 	fi
 done
 
-# The layer: the programs and their libraries (and ld.so) at their host paths; the
-# libraries' are the guest loader's default directories too.
+# The layer: the libraries (and ld.so) at their host paths, the guest loader's default
+# directories too, and the programs under /vd-build: the guest links that to their build
+# tree's path at run time, as the tree may lie under /tmp, which the guest mounts over.
 t_layer=$EPOCHREALTIME
 layer=$VD_WORK/layer
 mkdir -p "$layer"
 for f in $files; do
-	mkdir -p "$layer$(dirname "$f")"
-	cp "$f" "$layer$f"
+	mkdir -p "$layer/vd-build$(dirname "$f")"
+	cp "$f" "$layer/vd-build$f"
 	if ! ldd "$f" >"$VD_WORK/ldd.out" 2>&1 || grep -q 'not found' "$VD_WORK/ldd.out"; then
 		vd_diag "ldd $f failed:"
 		sed 's/^/#   /' "$VD_WORK/ldd.out"
@@ -82,6 +83,8 @@ if [ -c /dev/udmabuf ]; then
 else
 	echo "udmabuf: missing"
 fi
+mkdir -p "\$(dirname $builddir)"
+ln -s /vd-build$builddir $builddir
 t0=\$(cut -d' ' -f1 /proc/uptime)
 rc=0
 while read -r prog case; do
