@@ -703,6 +703,15 @@ vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id, const struct virti
 	return true;
 }
 
+void
+vd_gpu_qemu_dmabuf_release(VdGpuQemu *q, uint32_t scanout_id)
+{
+	VdGpuMsgDmabufScanout m = { .scanout_id = scanout_id };
+
+	/* QEMU closes its dmabuf of the scanout whether or not it has GL. */
+	qemu_send(q, VD_GPU_MSG_DMABUF_SCANOUT, &m, sizeof(m));
+}
+
 bool
 vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
                           VdGpuCmd *cmd)

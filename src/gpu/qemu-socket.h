@@ -110,6 +110,11 @@ bool vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id);
  */
 bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id,
                                 const struct virtio_gpu_rect *r, VdDmabuf *buf);
+/*
+ * Ends the dmabuf scanout_id showed (a DMABUF_SCANOUT without an fd): QEMU
+ * drops its dmabuf, and the buffer with it, and leaves GL scanout.
+ */
+void vd_gpu_qemu_dmabuf_release(VdGpuQemu *q, uint32_t scanout_id);
 /* False once dmabufs cannot go out (see above): scanouts need pixels again. */
 bool vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q);
 /*

@@ -210,6 +210,20 @@ expect_scanout(Fixture *f, uint32_t id, uint32_t w, uint32_t h)
 	g_bytes_unref(p);
 }
 
+/* The DMABUF_SCANOUT without an fd that ends a dmabuf scanout in QEMU. */
+static void
+expect_dmabuf_release(Fixture *f, uint32_t scanout_id)
+{
+	VdGpuMsgDmabufScanout m;
+	GBytes *p;
+
+	peer_expect(f, VD_GPU_MSG_DMABUF_SCANOUT, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(m));
+	memcpy(&m, g_bytes_get_data(p, NULL), sizeof(m));
+	g_bytes_unref(p);
+	g_assert_cmpuint(m.scanout_id, ==, scanout_id);
+}
+
 static void
 test_full_frame(Fixture *f, gconstpointer data)
 {
@@ -575,6 +589,7 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	wait_completed(f, 2, 2000);
 	g_assert_false(vd_gpu_qemu_dmabuf_ok(f->gpu->qemu));
 	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_dmabuf_release(f, 1);
 	expect_scanout(f, 1, 64, 32);
 	expect_update(f, 1, 0, 0, 64, 32, 0, 0, false);
 	buf.fd = memfd_create("dmabuf", MFD_CLOEXEC);
@@ -677,8 +692,9 @@ test_udmabuf(Fixture *f, gconstpointer data)
 	peer_reply(f, VD_GPU_MSG_DMABUF_UPDATE, NULL, 0);
 	wait_completed(f, 1, 2000);
 
-	/* QEMU keeps its buffer after the guest lets go of the resource. */
+	/* Unshown, the scanout ends in QEMU; its buffer outlives the resource. */
 	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_dmabuf_release(f, 1);
 	peer_expect(f, VD_GPU_MSG_SCANOUT, NULL);
 	check_pixels(map, 256, 64, 32, 1);
 	munmap(map, 256 * 32);
@@ -710,10 +726,13 @@ test_udmabuf_limit(Fixture *f, gconstpointer data)
 		                ==, VIRTIO_GPU_RESP_OK_NODATA);
 		g_assert_cmphex(tg_set_scanout(f->gpu, 0, id, 0, 0, 16, 16), ==,
 		                VIRTIO_GPU_RESP_OK_NODATA);
-		if (id <= VD_GPU_MAX_MEMFD_RESOURCES)
+		if (id <= VD_GPU_MAX_MEMFD_RESOURCES) {
 			close(expect_dmabuf_scanout(f, &m));
-		else
+		} else {
+			/* Pixels after a dmabuf: QEMU lets go of the dmabuf first. */
+			expect_dmabuf_release(f, 0);
 			expect_scanout(f, 0, 16, 16);
+		}
 	}
 	g_assert_cmpuint(f->gpu->memfds, ==, VD_GPU_MAX_MEMFD_RESOURCES);
 	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), &cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
