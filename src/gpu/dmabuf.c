@@ -100,25 +100,14 @@ memfd_size(const VdGpuResource *res)
 	return (bytes + page - 1) / page * page;
 }
 
-/*
- * Moves the pixels of res into a sealed memfd, once. Messages still queued on
- * the GPU socket keep the old image alive through their reference.
- */
+/* A sealed memfd of len bytes (udmabuf's conditions) and its mapping: 0 or -errno. */
 static int
-resource_to_memfd(VdGpu *gpu, VdGpuResource *res)
+sealed_memfd_map(size_t len, int *fd_out, void **base_out)
 {
-	size_t len = memfd_size(res);
-	int stride = pixman_image_get_stride(res->image);
-	pixman_image_t *image;
-	MemfdMap *map;
+	int fd = memfd_create("vd-gpu-scanout", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	void *base;
-	int fd, err;
+	int err;
 
-	if (res->memfd >= 0)
-		return 0;
-	if (gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES)
-		return -EMFILE;
-	fd = memfd_create("vd-gpu-scanout", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)len) < 0 ||
@@ -133,6 +122,32 @@ resource_to_memfd(VdGpu *gpu, VdGpuResource *res)
 		close(fd);
 		return err;
 	}
+	*fd_out = fd;
+	*base_out = base;
+	return 0;
+}
+
+/*
+ * Moves the pixels of res into a sealed memfd, once. Messages still queued on
+ * the GPU socket keep the old image alive through their reference.
+ */
+static int
+resource_to_memfd(VdGpu *gpu, VdGpuResource *res)
+{
+	size_t len = memfd_size(res);
+	int stride = pixman_image_get_stride(res->image);
+	pixman_image_t *image;
+	MemfdMap *map;
+	void *base = NULL;
+	int fd = -1, ret;
+
+	if (res->memfd >= 0)
+		return 0;
+	if (gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES)
+		return -EMFILE;
+	ret = sealed_memfd_map(len, &fd, &base);
+	if (ret < 0)
+		return ret;
 	image = pixman_image_create_bits(pixman_image_get_format(res->image), (int)res->width,
 	                                 (int)res->height, base, stride);
 	if (!image) {
