@@ -253,7 +253,7 @@ dev_gpu_set_socket(void *opaque, int fd)
 		vd_gpu_headless_scanout(d->gpu, i);
 		if (!res)
 			continue;
-		/* The new socket has no handshake yet: pixels until the next SET_SCANOUT. */
+		/* The new socket has no handshake yet: pixels until it is done. */
 		s->dmabuf = false;
 		(void)vd_gpu_display_refresh(d->gpu, res, &s->r);
 		/*

@@ -224,3 +224,14 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 		return false;
 	return vd_gpu_qemu_dmabuf_scanout(gpu->qemu, scanout_id, &s->r, &buf);
 }
+
+void
+vd_gpu_dmabuf_scanouts_start(VdGpu *gpu)
+{
+	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
+		VdGpuScanout *s = &gpu->scanouts[i];
+
+		if (s->resource_id && !s->dmabuf)
+			s->dmabuf = vd_gpu_display_dmabuf_scanout(gpu, i);
+	}
+}

@@ -215,6 +215,11 @@ bool vd_gpu_udmabuf_open(VdGpu *gpu, GError **error);
  * (no GPU socket, QEMU without dmabufs, llvmpipe, no udmabuf): send pixels.
  */
 bool vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id);
+/*
+ * The GPU socket can take dmabufs now (its handshake is done): scanouts set
+ * before, or re-shown on a new socket, move from pixels to dmabufs.
+ */
+void vd_gpu_dmabuf_scanouts_start(VdGpu *gpu);
 
 /* edid.c: a 128-byte EDID 1.4 block whose preferred mode is width x height. */
 #define VD_GPU_EDID_SIZE 128u

@@ -354,6 +354,7 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		q->features &= ours;
 		q->handshake_done = true;
 		qemu_send(q, VD_GPU_MSG_SET_PROTOCOL_FEATURES, &q->features, sizeof(q->features));
+		vd_gpu_dmabuf_scanouts_start(q->gpu);
 		break;
 	}
 	case VD_GPU_MSG_GET_DISPLAY_INFO: {

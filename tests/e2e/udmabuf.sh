@@ -1,13 +1,14 @@
 #!/bin/bash
-# The 2D dmabuf path of --dmabuf on a real /dev/udmabuf. Two test cases take the udmabuf
+# The 2D dmabuf path of --dmabuf on a real /dev/udmabuf. Its test cases take the udmabuf
 # path only where the kernel has udmabuf, which Debian 12's own kernel lacks
-# (# CONFIG_UDMABUF is not set): test-qemu-socket's (in-process: it plays QEMU's GPU socket
-# on a socketpair) skips itself, test-integration's (the daemon with --dmabuf, driven by the
-# test front-end) checks the pixel fallback instead. Here both run in a guest that boots a
-# kernel with CONFIG_UDMABUF=y: Debian's bookworm-backports one, which .ci/run downloads
-# (not installs) into the e2e cache. The guest gets the harness's busybox initramfs, a
-# layer with the programs (and the daemon) at their build-tree paths and every shared
-# library ldd finds for them, no devices, and must pass both cases without skipping.
+# (# CONFIG_UDMABUF is not set): test-qemu-socket's (in-process: they play QEMU's GPU
+# socket on a socketpair) skip themselves, test-integration's (the daemon with --dmabuf,
+# driven by the test front-end) checks the pixel fallback instead. Here they run in a
+# guest that boots a kernel with CONFIG_UDMABUF=y: Debian's bookworm-backports one, which
+# .ci/run downloads (not installs) into the e2e cache. The guest gets the harness's busybox
+# initramfs, a layer with the programs (and the daemon) at their build-tree paths and
+# every shared library ldd finds for them, no devices, and must pass every case without
+# skipping.
 #
 # VD_E2E_UDMABUF_KERNEL: the kernel (a bzImage) to boot; the test skips without it.
 set -uo pipefail
@@ -16,6 +17,7 @@ set -uo pipefail
 # A program of the build tree and its GTest case, one pair a line.
 cases="tests/gpu/test-qemu-socket /gpu/qemu-socket/udmabuf
 tests/gpu/test-qemu-socket /gpu/qemu-socket/udmabuf-limit
+tests/gpu/test-qemu-socket /gpu/qemu-socket/udmabuf-after-handshake
 tests/gpu/test-integration /gpu/integration/dmabuf-2d"
 
 # The release a bzImage reports (its setup header's kernel_version string), or nothing.
@@ -32,7 +34,7 @@ kernel=${VD_E2E_UDMABUF_KERNEL:-}
 [ -n "$kernel" ] || vd_skip_all "VD_E2E_UDMABUF_KERNEL is not set (a kernel with \
 CONFIG_UDMABUF=y; .ci/run downloads Debian's bookworm-backports one)"
 [ -r "$kernel" ] || vd_skip_all "VD_E2E_UDMABUF_KERNEL=$kernel does not exist"
-vd_e2e_init 8
+vd_e2e_init 10
 
 kver=$(udmabuf_kernel_release "$kernel")
 [ -n "$kver" ] || vd_diag "$kernel: no kernel release in its header (not a bzImage?)"

@@ -115,6 +115,9 @@ fixture_setup(Fixture *f, gconstpointer data)
 	f->peer = sv[1];
 	f->daemon_fd = sv[0];
 	f->gpu->qemu = vd_gpu_qemu_new(f->gpu, sv[0]);
+	/* The test does the handshake itself. */
+	if (data && strcmp(data, "dmabuf-late") == 0)
+		return;
 
 	/* The handshake QEMU's front-end expects. */
 	peer_expect(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, NULL);
@@ -742,6 +745,44 @@ test_udmabuf_limit(Fixture *f, gconstpointer data)
 	close(expect_dmabuf_scanout(f, &m));
 }
 
+/*
+ * --dmabuf in 2D, a scanout set before QEMU has answered the handshake (as
+ * after a stop/cont, when the daemon shows the scanouts again on the new
+ * socket): pixels first, then the dmabuf once the handshake is done.
+ */
+static void
+test_udmabuf_after_handshake(Fixture *f, gconstpointer data)
+{
+	uint64_t features = (1ull << VD_GPU_PROTOCOL_F_EDID) | (1ull << VD_GPU_PROTOCOL_F_DMABUF2);
+	g_autoptr(GError) error = NULL;
+	VdGpuMsgDmabufScanout2 m;
+	GBytes *p;
+	int fd;
+
+	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
+		g_test_skip(error->message);
+		return;
+	}
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_false(f->gpu->scanouts[0].dmabuf);
+	peer_expect(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, NULL);
+	expect_scanout(f, 0, 64, 32);
+	peer_reply(f, VD_GPU_MSG_GET_PROTOCOL_FEATURES, &features, sizeof(features));
+	/* Both answers come at once: read them with the fd before taking them apart. */
+	fd = peer_recv_fd(f, 3000);
+	g_assert_cmpint(fd, >=, 0);
+	close(fd);
+	peer_expect(f, VD_GPU_MSG_SET_PROTOCOL_FEATURES, NULL);
+	peer_expect(f, VD_GPU_MSG_DMABUF_SCANOUT2, &p);
+	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(m));
+	memcpy(&m, g_bytes_get_data(p, NULL), sizeof(m));
+	g_bytes_unref(p);
+	g_assert_true(f->gpu->scanouts[0].dmabuf);
+	g_assert_cmpuint(m.dmabuf.scanout_id, ==, 0);
+	g_assert_cmpuint(m.dmabuf.fd_width, ==, 64);
+}
+
 /* --dmabuf in 2D without udmabuf: the scanout gets pixels, as without the option. */
 static void
 test_udmabuf_missing(Fixture *f, gconstpointer data)
@@ -780,6 +821,8 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/gpu/qemu-socket/udmabuf-limit", Fixture, "dmabuf", fixture_setup,
 	           test_udmabuf_limit, fixture_teardown);
+	g_test_add("/gpu/qemu-socket/udmabuf-after-handshake", Fixture, "dmabuf-late",
+	           fixture_setup, test_udmabuf_after_handshake, fixture_teardown);
 	g_test_add("/gpu/qemu-socket/udmabuf-missing", Fixture, "dmabuf", fixture_setup,
 	           test_udmabuf_missing, fixture_teardown);
 	return g_test_run();
