@@ -65,6 +65,7 @@ struct VdGpuQemu {
 	bool handshake_done;
 	uint32_t edid_dead;        /* scanouts whose GET_EDID went unanswered */
 	bool dmabuf_dead;          /* a DMABUF_UPDATE went unanswered: no GL display */
+	uint32_t dmabuf_shown;     /* scanouts QEMU shows from a dmabuf we sent */
 };
 
 static void
@@ -534,6 +535,17 @@ vd_gpu_qemu_scanout(VdGpuQemu *q, uint32_t scanout_id, uint32_t width, uint32_t 
 {
 	VdGpuMsgScanout s = { .scanout_id = scanout_id, .width = width, .height = height };
 
+	/*
+	 * QEMU keeps showing a scanout's dmabuf (and holds the buffer) until a
+	 * DMABUF_SCANOUT comes; a SCANOUT does not end it. One without an fd
+	 * does, whether or not QEMU has GL.
+	 */
+	if (q->dmabuf_shown & (1u << scanout_id)) {
+		VdGpuMsgDmabufScanout off = { .scanout_id = scanout_id };
+
+		qemu_send(q, VD_GPU_MSG_DMABUF_SCANOUT, &off, sizeof(off));
+		q->dmabuf_shown &= ~(1u << scanout_id);
+	}
 	qemu_send(q, VD_GPU_MSG_SCANOUT, &s, sizeof(s));
 }
 
@@ -701,16 +713,8 @@ vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id, const struct virti
 		qemu_send_fd(q, VD_GPU_MSG_DMABUF_SCANOUT2, &m, sizeof(m), fd);
 	else
 		qemu_send_fd(q, VD_GPU_MSG_DMABUF_SCANOUT, &m.dmabuf, sizeof(m.dmabuf), fd);
+	q->dmabuf_shown |= 1u << scanout_id;
 	return true;
-}
-
-void
-vd_gpu_qemu_dmabuf_release(VdGpuQemu *q, uint32_t scanout_id)
-{
-	VdGpuMsgDmabufScanout m = { .scanout_id = scanout_id };
-
-	/* QEMU closes its dmabuf of the scanout whether or not it has GL. */
-	qemu_send(q, VD_GPU_MSG_DMABUF_SCANOUT, &m, sizeof(m));
 }
 
 bool

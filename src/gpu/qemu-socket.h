@@ -89,6 +89,7 @@ VdGpuQemu *vd_gpu_qemu_new(VdGpu *gpu, int fd);
 void vd_gpu_qemu_free(VdGpuQemu *q);
 bool vd_gpu_qemu_is_broken(VdGpuQemu *q);
 
+/* Shows scanout_id from pixels (UPDATE), ending a dmabuf it showed; 0x0 disables it. */
 void vd_gpu_qemu_scanout(VdGpuQemu *q, uint32_t scanout_id, uint32_t width, uint32_t height);
 /* Pixels of r (in image coordinates) shown at x, y of the scanout. */
 void vd_gpu_qemu_update(VdGpuQemu *q, uint32_t scanout_id, pixman_image_t *image,
@@ -110,11 +111,6 @@ bool vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id);
  */
 bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id,
                                 const struct virtio_gpu_rect *r, VdDmabuf *buf);
-/*
- * Ends the dmabuf scanout_id showed (a DMABUF_SCANOUT without an fd): QEMU
- * drops its dmabuf, and the buffer with it, and leaves GL scanout.
- */
-void vd_gpu_qemu_dmabuf_release(VdGpuQemu *q, uint32_t scanout_id);
 /* False once dmabufs cannot go out (see above): scanouts need pixels again. */
 bool vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q);
 /*

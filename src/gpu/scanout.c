@@ -75,8 +75,6 @@ vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id)
 
 	if (res)
 		res->scanout_mask &= ~(1u << scanout_id);
-	if (gpu->qemu && s->dmabuf)
-		vd_gpu_qemu_dmabuf_release(gpu->qemu, scanout_id);
 	memset(s, 0, sizeof(*s));
 	if (gpu->qemu)
 		vd_gpu_qemu_scanout(gpu->qemu, scanout_id, 0, 0);
@@ -89,7 +87,6 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	struct virtio_gpu_set_scanout c;
 	VdGpuScanout *s;
 	VdGpuResource *res, *old;
-	bool was_dmabuf;
 	const char *why;
 	uint32_t err;
 
@@ -120,17 +117,12 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	old = vd_gpu_resource_lookup(gpu, s->resource_id);
 	if (old)
 		old->scanout_mask &= ~(1u << c.scanout_id);
-	was_dmabuf = s->dmabuf;
 	s->resource_id = c.resource_id;
 	s->r = c.r;
 	res->scanout_mask |= 1u << c.scanout_id;
 	s->dmabuf = vd_gpu_display_dmabuf_scanout(gpu, c.scanout_id);
-	if (gpu->qemu && !s->dmabuf) {
-		/* A new dmabuf replaces the old one in QEMU; pixels do not. */
-		if (was_dmabuf)
-			vd_gpu_qemu_dmabuf_release(gpu->qemu, c.scanout_id);
+	if (gpu->qemu && !s->dmabuf)
 		vd_gpu_qemu_scanout(gpu->qemu, c.scanout_id, c.r.width, c.r.height);
-	}
 	vd_gpu_headless_scanout(gpu, c.scanout_id);
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
 }
@@ -164,7 +156,6 @@ dmabuf_scanouts_fall_back(VdGpu *gpu)
 		if (!s->dmabuf)
 			continue;
 		s->dmabuf = false;
-		vd_gpu_qemu_dmabuf_release(gpu->qemu, i);
 		vd_gpu_qemu_scanout(gpu->qemu, i, s->r.width, s->r.height);
 	}
 }

@@ -547,6 +547,10 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	GBytes *p;
 	int fd;
 
+	/* Scanout 1 shows resource 1; on a GPU the device sends its texture next. */
+	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	expect_scanout(f, 1, 64, 32);
 	g_assert_cmpint(fstat(buf.fd, &ours), ==, 0);
 	g_assert_true(vd_gpu_qemu_dmabuf_scanout(f->gpu->qemu, 1, &r, &buf));
 	g_assert_cmpint(buf.fd, ==, -1);
@@ -568,9 +572,6 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmphex(m.modifier, ==, 0);
 
 	/* The device's flush of a dmabuf scanout: no pixels, and it waits. */
-	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
-	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
-	expect_scanout(f, 1, 64, 32);
 	f->gpu->scanouts[1].dmabuf = true; /* as vd_gpu_display_dmabuf_scanout does on a GPU */
 	flush_expect_dmabuf_update(f, &fl, cmd, &up);
 	g_assert_cmpuint(up.scanout_id, ==, 1);
