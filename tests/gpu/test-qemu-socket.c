@@ -633,6 +633,18 @@ expect_dmabuf_scanout(Fixture *f, VdGpuMsgDmabufScanout2 *m)
 	return fd;
 }
 
+/* Opens /dev/udmabuf for f's device; false (and the case skipped) where it cannot. */
+static bool
+udmabuf_or_skip(Fixture *f)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (vd_gpu_udmabuf_open(f->gpu, &error))
+		return true;
+	g_test_skip(error->message);
+	return false;
+}
+
 /*
  * --dmabuf in 2D where /dev/udmabuf exists (a kernel with CONFIG_UDMABUF;
  * tests/e2e/udmabuf.sh runs this in a guest that has one): SET_SCANOUT sends
@@ -650,16 +662,13 @@ test_udmabuf(Fixture *f, gconstpointer data)
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
 	};
 	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
-	g_autoptr(GError) error = NULL;
 	VdGpuMsgDmabufScanout2 m;
 	VdGpuMsgUpdate up;
 	uint8_t *map;
 	int fd;
 
-	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
-		g_test_skip(error->message);
+	if (!udmabuf_or_skip(f))
 		return;
-	}
 	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
 	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	fd = expect_dmabuf_scanout(f, &m);
@@ -716,15 +725,12 @@ test_udmabuf_limit(Fixture *f, gconstpointer data)
 	struct virtio_gpu_resource_unref unref = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
 	};
-	g_autoptr(GError) error = NULL;
 	VdGpuMsgDmabufScanout2 m;
 	VdGpuCmd cmd;
 	uint32_t id;
 
-	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
-		g_test_skip(error->message);
+	if (!udmabuf_or_skip(f))
 		return;
-	}
 	for (id = 1; id <= VD_GPU_MAX_MEMFD_RESOURCES + 1; id++) {
 		g_assert_cmphex(tg_create_2d(f->gpu, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 16, 16),
 		                ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -755,15 +761,12 @@ static void
 test_udmabuf_after_handshake(Fixture *f, gconstpointer data)
 {
 	uint64_t features = (1ull << VD_GPU_PROTOCOL_F_EDID) | (1ull << VD_GPU_PROTOCOL_F_DMABUF2);
-	g_autoptr(GError) error = NULL;
 	VdGpuMsgDmabufScanout2 m;
 	GBytes *p;
 	int fd;
 
-	if (!vd_gpu_udmabuf_open(f->gpu, &error)) {
-		g_test_skip(error->message);
+	if (!udmabuf_or_skip(f))
 		return;
-	}
 	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 32);
 	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_false(f->gpu->scanouts[0].dmabuf);
