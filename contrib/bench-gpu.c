@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-guest.h"
 #include "frontend.h"
 
 #define W 1920u
@@ -212,12 +213,8 @@ bench_setup(Bench *b, const char *binary, GError **error)
 {
 	const char *argv[] = { binary, NULL };
 	int sv[2];
-	size_t npages = FRAME_BYTES / 4096;
-	size_t alen = sizeof(struct virtio_gpu_resource_attach_backing) +
-	              npages * sizeof(struct virtio_gpu_mem_entry);
-	g_autofree uint8_t *a = g_malloc0(alen);
-	struct virtio_gpu_resource_attach_backing *ab = (void *)a;
-	struct virtio_gpu_mem_entry *e = (void *)(a + sizeof(*ab));
+	size_t alen = bench_attach_pages_len(FRAME_BYTES);
+	g_autofree uint8_t *a = NULL;
 	struct virtio_gpu_resource_create_2d c = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = 1,
 		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = W, .height = H,
@@ -263,12 +260,7 @@ bench_setup(Bench *b, const char *binary, GError **error)
 	for (size_t i = 0; i < (size_t)W * H; i++)
 		px[i] = (uint32_t)(i * 2654435761u) & 0xffffff;
 	vfe_mem_write(b->fe, b->fb_gpa, px, FRAME_BYTES);
-	/* One entry per page, as a guest's shmem framebuffer looks. */
-	ab->hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING;
-	ab->resource_id = 1;
-	ab->nr_entries = (uint32_t)npages;
-	for (size_t i = 0; i < npages; i++)
-		e[i] = (struct virtio_gpu_mem_entry){ b->fb_gpa + i * 4096, 4096, 0 };
+	a = bench_attach_pages(1, b->fb_gpa, FRAME_BYTES);
 	if (run_one(b, &c, sizeof(c)) < 0 || run_one(b, a, alen) < 0 ||
 	    run_one(b, &s, sizeof(s)) < 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "resource setup failed");

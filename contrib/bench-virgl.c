@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-guest.h"
 #include "frontend.h"
 #include "gpu/qemu-socket.h"
 #include "virgl-test.h"
@@ -226,23 +227,14 @@ bench_log_find(Bench *b, const char *needle)
 static const char *
 bench_scene(Bench *b, uint32_t *type)
 {
-	size_t npages = FRAME_BYTES / 4096;
-	size_t alen = sizeof(struct virtio_gpu_resource_attach_backing) +
-	              npages * sizeof(struct virtio_gpu_mem_entry);
-	g_autofree uint8_t *a = g_malloc0(alen);
-	struct virtio_gpu_resource_attach_backing *ab = (void *)a;
-	struct virtio_gpu_mem_entry *e = (void *)(a + sizeof(*ab));
+	size_t alen = bench_attach_pages_len(FRAME_BYTES);
+	g_autofree uint8_t *a = bench_attach_pages(RES, b->fb_gpa, FRAME_BYTES);
 	struct virtio_gpu_set_scanout s = {
 		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT, .r = { 0, 0, W, H }, .resource_id = RES,
 	};
 	uint32_t stream[64];
 	uint8_t buf[512];
 
-	ab->hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING;
-	ab->resource_id = RES;
-	ab->nr_entries = (uint32_t)npages;
-	for (size_t i = 0; i < npages; i++)
-		e[i] = (struct virtio_gpu_mem_entry){ b->fb_gpa + i * 4096, 4096, 0 };
 #define STEP(name, req, len, fenced)                                  \
 	cmd_add(b, 0, req, len, fenced);                              \
 	if ((*type = cmd_run(b, 1)))                                  \
