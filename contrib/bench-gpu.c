@@ -8,7 +8,9 @@
  *       p99 frame time, GB/s;
  *   (b) round trip of RESOURCE_CREATE_2D + RESOURCE_UNREF (64x64);
  *   (c) the limit of the path on this machine: one memcpy of the frame plus
- *       moving it through a Unix socketpair to a reading thread.
+ *       moving it through a Unix socketpair to a reading thread. The limit's
+ *       frames/s over the second back-end's is printed as the "ceiling": the
+ *       largest frames/s ratio any back-end sending pixels could reach here.
  *
  * Usage: bench-gpu [--frames=N] [--small=N] [--rounds=N] [BINARY...]
  * Default binaries: src/vhost-desktop-gpu (next to this program's build
@@ -504,13 +506,14 @@ median(double *v, unsigned int n)
  * taken per round and their medians printed.
  */
 static void
-print_rounds_summary(const char *const *list, Result (*res)[2], double *lim_ms,
-                     unsigned int rounds)
+print_rounds_summary(const char *const *list, Result (*res)[2], const double *lim_ms,
+                     const double *lim_fps, unsigned int rounds)
 {
 	g_autofree double *fps = g_new(double, rounds);
 	g_autofree double *small = g_new(double, rounds);
 	g_autofree double *lim = g_new(double, rounds);
-	double med_fps, med_small, med_lim;
+	g_autofree double *ceiling = g_new(double, rounds);
+	double med_fps, med_small, med_lim, med_ceiling;
 	unsigned int n = 0;
 
 	for (unsigned int k = 0; k < rounds; k++) {
@@ -519,6 +522,7 @@ print_rounds_summary(const char *const *list, Result (*res)[2], double *lim_ms,
 		fps[n] = res[k][0].fps / res[k][1].fps;
 		small[n] = res[k][0].small_median_us / res[k][1].small_median_us;
 		lim[n] = res[k][0].median_ms / lim_ms[k];
+		ceiling[n] = lim_fps[k] / res[k][1].fps;
 		n++;
 	}
 	if (n == 0)
@@ -527,10 +531,12 @@ print_rounds_summary(const char *const *list, Result (*res)[2], double *lim_ms,
 	med_fps = median(fps, n);
 	med_small = median(small, n);
 	med_lim = median(lim, n);
+	med_ceiling = median(ceiling, n);
 	printf("medians of %u rounds, %s / %s: frames/s %.2fx (range %.2f-%.2f), small median "
-	       "%.2fx (range %.2f-%.2f); %s's frame time %.2fx the limit's\n",
+	       "%.2fx (range %.2f-%.2f); %s's frame time %.2fx the limit's; "
+	       "ceiling %.2fx (range %.2f-%.2f)\n",
 	       n, list[0], list[1], med_fps, fps[0], fps[n - 1], med_small, small[0],
-	       small[n - 1], list[0], med_lim);
+	       small[n - 1], list[0], med_lim, med_ceiling, ceiling[0], ceiling[n - 1]);
 }
 
 int
@@ -553,7 +559,7 @@ main(int argc, char **argv)
 	const char *defaults[] = { BENCH_OURS, "/usr/lib/qemu/vhost-user-gpu", NULL };
 	const char *const *list;
 	g_autofree Result (*pairs)[2] = NULL;
-	g_autofree double *lim_ms = NULL;
+	g_autofree double *lim_ms = NULL, *lim_fps = NULL;
 	unsigned int n = 0;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -569,16 +575,15 @@ main(int argc, char **argv)
 		n++;
 	pairs = g_malloc0(sizeof(*pairs) * (size_t)rounds);
 	lim_ms = g_new0(double, rounds);
+	lim_fps = g_new0(double, rounds);
 
 	for (int k = 0; k < rounds; k++) {
-		double lim_fps = 0;
-
 		if (rounds > 1)
 			printf("== round %d of %d\n", k + 1, rounds);
-		limit_run((unsigned int)frames, &lim_fps, &lim_ms[k]);
+		limit_run((unsigned int)frames, &lim_fps[k], &lim_ms[k]);
 		printf("(c) limit: memcpy + socketpair of a %ux%u frame: %.0f frames/s, median "
-		       "%.3f ms, %.2f GB/s\n", W, H, lim_fps, lim_ms[k],
-		       lim_fps * FRAME_BYTES / 1e9);
+		       "%.3f ms, %.2f GB/s\n", W, H, lim_fps[k], lim_ms[k],
+		       lim_fps[k] * FRAME_BYTES / 1e9);
 		for (unsigned int b = 0; b < n; b++) {
 			Result r;
 
@@ -596,11 +601,13 @@ main(int argc, char **argv)
 				pairs[k][b] = r;
 		}
 		if (n >= 2 && pairs[k][0].ok && pairs[k][1].ok)
-			printf("ratios %s / %s: frames/s %.2fx, small median %.2fx\n", list[0],
-			       list[1], pairs[k][0].fps / pairs[k][1].fps,
-			       pairs[k][0].small_median_us / pairs[k][1].small_median_us);
+			printf("ratios %s / %s: frames/s %.2fx, small median %.2fx; "
+			       "ceiling %.2fx\n", list[0], list[1],
+			       pairs[k][0].fps / pairs[k][1].fps,
+			       pairs[k][0].small_median_us / pairs[k][1].small_median_us,
+			       lim_fps[k] / pairs[k][1].fps);
 	}
 	if (n >= 2 && rounds > 1)
-		print_rounds_summary(list, pairs, lim_ms, (unsigned int)rounds);
+		print_rounds_summary(list, pairs, lim_ms, lim_fps, (unsigned int)rounds);
 	return 0;
 }
