@@ -335,7 +335,9 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		}
 	}
 	if (!p) {
-		g_warning("front-end bug: unexpected GPU socket reply %u", hdr->request);
+		/* Rate-limited: a front-end repeating itself must not flood the journal. */
+		if (vd_gpu_warn_ratelimit(q->gpu))
+			g_warning("front-end bug: unexpected GPU socket reply %u", hdr->request);
 		return;
 	}
 	g_queue_remove(&q->pending, p);
