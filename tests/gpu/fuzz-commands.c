@@ -11,11 +11,19 @@
  * is read back into host copies (virgl-display.c). virglrenderer is global
  * and slow to start, so one device serves every input, reset in between;
  * fenced commands wait for the renderer and are completed by the reset.
+ *
+ * With VD_FUZZ_QEMU the device shows its scanouts through a GPU socket whose
+ * other end plays QEMU (qemu-peer.h): what the guest makes us send is read
+ * back and checked there (message sizes, UPDATEs inside their scanout; ASan
+ * checks what sendmsg reads), and forwarded commands get QEMU's answers.
  */
 #include <glib.h>
 #include <string.h>
 
 #include "gpu-test.h"
+#ifdef VD_FUZZ_QEMU
+#include "qemu-peer.h"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -86,6 +94,49 @@ cmd_done(VdGpuCmd *cmd)
 	/* A fenced command is the renderer's until on_complete. */
 	if (!cmd->pending)
 		g_free(cmd);
+}
+#elif defined(VD_FUZZ_QEMU)
+static QemuPeer peer;
+
+static void
+on_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
+{
+	if (cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr) || cmd->resp_len > sizeof(cmd->resp))
+		abort();
+}
+
+static VdGpu *
+device_get(TgRam *ram, const VdGpuOptions *opts)
+{
+	VdGpu *gpu = device_new(ram, opts);
+
+	vd_gpu_set_complete_func(gpu, on_complete, NULL);
+	qemu_peer_attach(&peer, gpu);
+	return gpu;
+}
+
+static void
+device_put(VdGpu *gpu)
+{
+	vd_gpu_free(gpu);
+	qemu_peer_detach(&peer);
+}
+
+static VdGpuCmd *
+cmd_new(void)
+{
+	static VdGpuCmd cmd;
+
+	return &cmd;
+}
+
+static void
+cmd_done(VdGpuCmd *cmd)
+{
+	/* The peer answers what is forwarded: nothing may stay pending. */
+	qemu_peer_serve(&peer, cmd);
+	if (cmd->pending)
+		abort();
 }
 #else
 static VdGpu *

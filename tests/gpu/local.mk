@@ -78,7 +78,24 @@ tests_gpu_replay_commands_virgl_LDADD = $(GPU_TEST_LDADD)
 TESTS += tests/gpu/replay-commands-virgl.sh
 EXTRA_DIST += tests/gpu/replay-commands-virgl.sh tests/gpu/corpus-virgl tests/gpu/crashes-virgl
 
+# The same with QEMU's GPU socket attached: what the guest makes us send is
+# read back and checked by a peer playing QEMU (tests/gpu/qemu-peer.h).
+check_PROGRAMS += tests/gpu/replay-commands-qemu
+tests_gpu_replay_commands_qemu_SOURCES = $(tests_gpu_replay_commands_SOURCES) \
+	tests/gpu/qemu-peer.h
+tests_gpu_replay_commands_qemu_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -DVD_FUZZ_QEMU
+tests_gpu_replay_commands_qemu_CFLAGS = $(GPU_TEST_CFLAGS)
+tests_gpu_replay_commands_qemu_LDADD = $(GPU_TEST_LDADD)
+TESTS += tests/gpu/replay-commands-qemu.sh
+EXTRA_DIST += tests/gpu/replay-commands-qemu.sh tests/gpu/crashes-qemu
+
 if ENABLE_FUZZING
+noinst_PROGRAMS += tests/gpu/fuzz-commands-qemu
+tests_gpu_fuzz_commands_qemu_SOURCES = $(tests_gpu_fuzz_commands_SOURCES) tests/gpu/qemu-peer.h
+tests_gpu_fuzz_commands_qemu_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -DVD_FUZZ_QEMU
+tests_gpu_fuzz_commands_qemu_CFLAGS = $(tests_gpu_fuzz_commands_CFLAGS)
+tests_gpu_fuzz_commands_qemu_LDFLAGS = $(tests_gpu_fuzz_commands_LDFLAGS)
+tests_gpu_fuzz_commands_qemu_LDADD = $(GPU_TEST_LDADD)
 noinst_PROGRAMS += tests/gpu/fuzz-commands-virgl
 tests_gpu_fuzz_commands_virgl_SOURCES = $(tests_gpu_fuzz_commands_SOURCES)
 tests_gpu_fuzz_commands_virgl_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -DVD_FUZZ_VIRGL
