@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,6 +20,14 @@
 
 /* Rounds without progress before a pending command counts as a hang. */
 #define QEMU_PEER_MAX_IDLE_ROUNDS 1000
+
+/* A fuzz finding: say which rule broke, then crash for the fuzzer. */
+#define QEMU_PEER_FAIL(...)                                                                        \
+	do {                                                                                       \
+		fprintf(stderr, "qemu-peer: " __VA_ARGS__);                                      \
+		fputc('\n', stderr);                                                              \
+		abort();                                                                           \
+	} while (0)
 
 typedef struct QemuPeer {
 	int fd;
@@ -32,7 +41,7 @@ qemu_peer_attach(QemuPeer *p, VdGpu *gpu)
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
-		abort();
+		QEMU_PEER_FAIL("socketpair: %s", g_strerror(errno));
 	memset(p, 0, sizeof(*p));
 	p->fd = sv[1];
 	p->rx = g_byte_array_new();
@@ -56,7 +65,7 @@ qemu_peer_reply(QemuPeer *p, uint32_t request, const void *payload, uint32_t len
 
 	/* Replies are small: the socket always has room for them. */
 	if (sendmsg(p->fd, &mh, MSG_NOSIGNAL) != (ssize_t)(sizeof(hdr) + len))
-		abort();
+		QEMU_PEER_FAIL("reply %u did not fit the socket", request);
 }
 
 static inline void
@@ -65,14 +74,17 @@ qemu_peer_check_update(QemuPeer *p, const uint8_t *payload, uint32_t size)
 	VdGpuMsgUpdate up;
 
 	if (size < sizeof(up))
-		abort();
+		QEMU_PEER_FAIL("UPDATE of %u bytes", size);
 	memcpy(&up, payload, sizeof(up));
 	if ((uint64_t)size != sizeof(up) + (uint64_t)up.width * up.height * 4)
-		abort();
+		QEMU_PEER_FAIL("UPDATE %ux%u in %u bytes", up.width, up.height, size);
 	if (up.scanout_id >= VD_GPU_MAX_OUTPUTS || up.width == 0 || up.height == 0 ||
 	    (uint64_t)up.x + up.width > p->width[up.scanout_id] ||
 	    (uint64_t)up.y + up.height > p->height[up.scanout_id])
-		abort();
+		QEMU_PEER_FAIL("UPDATE %ux%u+%u+%u on scanout %u (%ux%u)", up.width, up.height,
+		               up.x, up.y, up.scanout_id,
+		               up.scanout_id < VD_GPU_MAX_OUTPUTS ? p->width[up.scanout_id] : 0,
+		               up.scanout_id < VD_GPU_MAX_OUTPUTS ? p->height[up.scanout_id] : 0);
 }
 
 /* One message from the device; aborts on what QEMU could not trust. */
@@ -82,7 +94,7 @@ qemu_peer_handle(QemuPeer *p, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 	VdGpuMsgScanout so;
 
 	if (hdr->flags != 0)
-		abort();
+		QEMU_PEER_FAIL("request %u with flags 0x%x", hdr->request, hdr->flags);
 	switch (hdr->request) {
 	case VD_GPU_MSG_GET_PROTOCOL_FEATURES: {
 		uint64_t features = 1ull << VD_GPU_PROTOCOL_F_EDID;
@@ -92,7 +104,7 @@ qemu_peer_handle(QemuPeer *p, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 	}
 	case VD_GPU_MSG_SET_PROTOCOL_FEATURES:
 		if (hdr->size != sizeof(uint64_t))
-			abort();
+			QEMU_PEER_FAIL("SET_PROTOCOL_FEATURES of %u bytes", hdr->size);
 		break;
 	case VD_GPU_MSG_GET_DISPLAY_INFO: {
 		struct virtio_gpu_resp_display_info info = { 0 };
@@ -106,17 +118,17 @@ qemu_peer_handle(QemuPeer *p, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		struct virtio_gpu_resp_edid edid = { .size = 128 };
 
 		if (hdr->size != sizeof(VdGpuMsgEdidRequest))
-			abort();
+			QEMU_PEER_FAIL("GET_EDID of %u bytes", hdr->size);
 		memset(edid.edid, 0xa5, 128);
 		qemu_peer_reply(p, hdr->request, &edid, sizeof(edid));
 		break;
 	}
 	case VD_GPU_MSG_SCANOUT:
 		if (hdr->size != sizeof(so))
-			abort();
+			QEMU_PEER_FAIL("SCANOUT of %u bytes", hdr->size);
 		memcpy(&so, payload, sizeof(so));
 		if (so.scanout_id >= VD_GPU_MAX_OUTPUTS)
-			abort();
+			QEMU_PEER_FAIL("SCANOUT for scanout %u", so.scanout_id);
 		p->width[so.scanout_id] = so.width;
 		p->height[so.scanout_id] = so.height;
 		break;
@@ -126,15 +138,15 @@ qemu_peer_handle(QemuPeer *p, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 	case VD_GPU_MSG_CURSOR_POS:
 	case VD_GPU_MSG_CURSOR_POS_HIDE:
 		if (hdr->size != sizeof(VdGpuMsgCursorPos))
-			abort();
+			QEMU_PEER_FAIL("cursor position of %u bytes", hdr->size);
 		break;
 	case VD_GPU_MSG_CURSOR_UPDATE:
 		if (hdr->size != sizeof(VdGpuMsgCursorUpdate))
-			abort();
+			QEMU_PEER_FAIL("CURSOR_UPDATE of %u bytes", hdr->size);
 		break;
 	default:
 		/* dmabufs need --dmabuf, which the fuzz device does not have. */
-		abort();
+		QEMU_PEER_FAIL("unexpected request %u", hdr->request);
 	}
 }
 
@@ -188,5 +200,5 @@ qemu_peer_serve(QemuPeer *p, const VdGpuCmd *cmd)
 			return;
 		idle = moved ? 0 : idle + 1;
 	}
-	abort();
+	QEMU_PEER_FAIL("a command stays pending with nothing moving");
 }
