@@ -41,13 +41,21 @@ device_new(TgRam *ram, const VdGpuOptions *opts)
 	return gpu;
 }
 
+/* A completed command's response: at least a header, no more than its buffer. */
+static bool
+response_fits(const VdGpuCmd *cmd)
+{
+	return cmd->resp_len >= sizeof(struct virtio_gpu_ctrl_hdr) &&
+	       cmd->resp_len <= sizeof(cmd->resp);
+}
+
 #ifdef VD_FUZZ_VIRGL
 static unsigned int completed;
 
 static void
 on_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
 {
-	if (cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr) || cmd->resp_len > sizeof(cmd->resp))
+	if (!response_fits(cmd))
 		abort();
 	g_free(cmd);
 	completed++;
@@ -95,23 +103,27 @@ cmd_done(VdGpuCmd *cmd)
 	if (!cmd->pending)
 		g_free(cmd);
 }
-#elif defined(VD_FUZZ_QEMU)
+#else
+#ifdef VD_FUZZ_QEMU
 static QemuPeer peer;
 
 static void
 on_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
 {
-	if (cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr) || cmd->resp_len > sizeof(cmd->resp))
+	if (!response_fits(cmd))
 		abort();
 }
+#endif
 
 static VdGpu *
 device_get(TgRam *ram, const VdGpuOptions *opts)
 {
 	VdGpu *gpu = device_new(ram, opts);
 
+#ifdef VD_FUZZ_QEMU
 	vd_gpu_set_complete_func(gpu, on_complete, NULL);
 	qemu_peer_attach(&peer, gpu);
+#endif
 	return gpu;
 }
 
@@ -119,7 +131,9 @@ static void
 device_put(VdGpu *gpu)
 {
 	vd_gpu_free(gpu);
+#ifdef VD_FUZZ_QEMU
 	qemu_peer_detach(&peer);
+#endif
 }
 
 static VdGpuCmd *
@@ -133,36 +147,11 @@ cmd_new(void)
 static void
 cmd_done(VdGpuCmd *cmd)
 {
-	/* The peer answers what is forwarded: nothing may stay pending. */
+#ifdef VD_FUZZ_QEMU
+	/* Forwarded commands wait for the peer, which answers them all. */
 	qemu_peer_serve(&peer, cmd);
-	if (cmd->pending)
-		abort();
-}
-#else
-static VdGpu *
-device_get(TgRam *ram, const VdGpuOptions *opts)
-{
-	return device_new(ram, opts);
-}
-
-static void
-device_put(VdGpu *gpu)
-{
-	vd_gpu_free(gpu);
-}
-
-static VdGpuCmd *
-cmd_new(void)
-{
-	static VdGpuCmd cmd;
-
-	return &cmd;
-}
-
-static void
-cmd_done(VdGpuCmd *cmd)
-{
-	/* Nothing is forwarded without a GPU socket: every answer is immediate. */
+#endif
+	/* Headless, every answer is immediate: nothing may stay pending. */
 	if (cmd->pending)
 		abort();
 }
@@ -204,8 +193,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			vd_gpu_process_cursor(gpu, cmd);
 		else
 			vd_gpu_process_ctrl(gpu, cmd);
-		if ((!cmd->pending && cmd->resp_len < sizeof(struct virtio_gpu_ctrl_hdr)) ||
-		    cmd->resp_len > sizeof(cmd->resp) || gpu->hostmem > opts.max_hostmem)
+		if ((!cmd->pending && !response_fits(cmd)) || cmd->resp_len > sizeof(cmd->resp) ||
+		    gpu->hostmem > opts.max_hostmem)
 			abort();
 		cmd_done(cmd);
 		data += 3 + n;
