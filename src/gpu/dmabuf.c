@@ -204,7 +204,8 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 	VdDmabuf buf;
 	int ret;
 
-	if (!gpu->opts.dmabuf || !gpu->qemu || !vd_gpu_qemu_dmabuf_ok(gpu->qemu))
+	/* vd_gpu_qemu_dmabuf_ok also says whether --dmabuf was given. */
+	if (!gpu->qemu || !vd_gpu_qemu_dmabuf_ok(gpu->qemu))
 		return false;
 	if (gpu->virgl) {
 		ret = vd_virgl_export_dmabuf(gpu->virgl, s->resource_id, &buf);

@@ -280,6 +280,18 @@ pending_answer_locally(VdGpuQemu *q, QPending *p)
 	vd_gpu_cmd_finish(gpu, cmd);
 }
 
+/* Every request still waiting is answered locally, in the order it was sent. */
+static void
+pending_answer_all_locally(VdGpuQemu *q)
+{
+	while (!g_queue_is_empty(&q->pending)) {
+		QPending *p = g_queue_pop_head(&q->pending);
+
+		pending_answer_locally(q, p);
+		pending_free(p);
+	}
+}
+
 static gboolean
 pending_timeout_cb(gpointer data)
 {
@@ -287,12 +299,15 @@ pending_timeout_cb(gpointer data)
 	VdGpuQemu *q = p->q;
 
 	p->timeout_id = 0;
-	if (p->request == VD_GPU_MSG_DMABUF_UPDATE)
+	if (p->request == VD_GPU_MSG_DMABUF_UPDATE) {
 		g_warning("QEMU did not answer a dmabuf update in %u ms (a display without GL?); "
 		          "sending pixels from now on", q->gpu->opts.forward_timeout_ms);
-	else
+		/* QEMU without a GL display never answers: pixels from now on. */
+		q->dmabuf_dead = true;
+	} else {
 		g_warning("front-end bug: no reply to GPU socket request %u in %u ms", p->request,
 		          q->gpu->opts.forward_timeout_ms);
+	}
 	/*
 	 * Forget the request: QEMU never answers a GET_EDID it rejects, so
 	 * waiting on would pair the next reply with the wrong request.
@@ -300,9 +315,6 @@ pending_timeout_cb(gpointer data)
 	g_queue_remove(&q->pending, p);
 	if (p->request == VD_GPU_MSG_GET_EDID)
 		q->edid_dead |= 1u << p->scanout_id;
-	/* QEMU without a GL display never answers: pixels from now on. */
-	if (p->request == VD_GPU_MSG_DMABUF_UPDATE)
-		q->dmabuf_dead = true;
 	pending_answer_locally(q, p);
 	pending_free(p);
 	return G_SOURCE_REMOVE;
@@ -466,13 +478,8 @@ qemu_set_broken(VdGpuQemu *q, const char *why)
 	g_clear_handle_id(&q->out_watch, g_source_remove);
 	g_queue_clear_full(&q->out, (GDestroyNotify)qmsg_free);
 	q->queued_bytes = 0;
-	/* Nothing will answer now: answer locally, in order. */
-	while (!g_queue_is_empty(&q->pending)) {
-		QPending *p = g_queue_pop_head(&q->pending);
-
-		pending_answer_locally(q, p);
-		pending_free(p);
-	}
+	/* Nothing will answer now. */
+	pending_answer_all_locally(q);
 }
 
 VdGpuQemu *
@@ -500,16 +507,8 @@ vd_gpu_qemu_free(VdGpuQemu *q)
 {
 	if (!q)
 		return;
-	/*
-	 * Pending commands are answered locally, in order: the device waits for
-	 * every one (a replaced socket must not leave the queue waiting forever).
-	 */
-	while (!g_queue_is_empty(&q->pending)) {
-		QPending *p = g_queue_pop_head(&q->pending);
-
-		pending_answer_locally(q, p);
-		pending_free(p);
-	}
+	/* The device waits for every command: a replaced socket must not leave it waiting. */
+	pending_answer_all_locally(q);
 	g_clear_handle_id(&q->fail_idle, g_source_remove);
 	g_clear_handle_id(&q->in_watch, g_source_remove);
 	g_clear_handle_id(&q->out_watch, g_source_remove);
