@@ -3,8 +3,10 @@
 #
 #	bash contrib/quick-start.sh [OUTPUT-DIRECTORY]
 #
-# 1. installs what the machine lacks with the install step of .ci/run (needs root only when
-#    something is missing),
+# 1. installs what the machine lacks with contrib/install-deps.sh --for=quick-start: the
+#    build dependencies, a kernel and busybox for the guest, and QEMU 10 from
+#    bookworm-backports (nothing else from there); it says what it installs before it does,
+#    and needs root only when something is missing,
 # 2. builds in _build-quickstart/ (autoreconf and configure when needed, make -j2),
 # 3. boots a small guest (the host's Debian kernel, a busybox initramfs; QEMU 10, TCG) with a
 #    vhost-user-gpu-pci served by src/vhost-desktop-gpu and a vhost-user-input-pci tablet
@@ -37,9 +39,9 @@ qs_die()
 	exit 1
 }
 
-# ---- 1. packages: the same list and logic as the CI ------------------------------------
-qs_log "checking packages (install step of .ci/run)"
-VD_CI_ONLY_INSTALL=1 bash "$root/.ci/run" || qs_die "installing packages failed"
+# ---- 1. packages: only what the quick start needs (the CI needs more) --------------------
+qs_log "checking packages (contrib/install-deps.sh --for=quick-start)"
+bash "$root/contrib/install-deps.sh" --for=quick-start || qs_die "installing packages failed"
 
 # ---- 2. build ----------------------------------------------------------------------------
 cd "$root"
