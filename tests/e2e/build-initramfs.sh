@@ -14,6 +14,10 @@ outdir=${1:?usage: build-initramfs.sh OUTDIR}
 
 # Modules the guest loads, in order. Their dependencies are resolved below.
 modules="virtio_pci virtio_input evdev virtio_gpu"
+# Modules only copied: guest-lib.sh's vd_root_mount loads them for the guests that mount a
+# Debian root from a virtio disk (build-debian-root.sh). crc32c_generic is ext4's soft
+# dependency, which busybox modprobe does not follow.
+disk_modules="crc32c_generic virtio_blk ext4"
 
 die()
 {
@@ -89,7 +93,7 @@ copy_module()
 		copy_module "$dep"
 	done
 }
-for m in $modules; do
+for m in $modules $disk_modules; do
 	copy_module "$m"
 done
 cp "$moddir"/modules.builtin* "$moddir"/modules.order "$root/lib/modules/$kver/" 2>/dev/null || true

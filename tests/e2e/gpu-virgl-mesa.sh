@@ -5,43 +5,25 @@
 # back for QEMU, whose screendump must show the spinning cube: kmscube's grey background,
 # many colours on the cube, and a different picture a moment later.
 #
-# The guest's userland is the host's own Mesa and kmscube with their shared libraries
-# (build-mesa-initramfs.sh, about 220 MB, libLLVM the largest part), on top of the harness's
-# busybox initramfs. Runs $VD_GPU_BACKEND (a command line) or
-# $top_builddir/src/vhost-desktop-gpu, with --virgl appended. Skipped when kmscube or Mesa's
-# virgl driver is missing on the host, or when the daemon says virglrenderer cannot start.
+# The guest's userland is Debian 12's kmscube and Mesa with everything they depend on,
+# extracted from the packages (build-debian-root.sh, about 330 MB, libLLVM the largest part)
+# into a disk image the busybox guest mounts and runs kmscube in, so the guest's Mesa is
+# whole whatever Mesa the host has. Runs $VD_GPU_BACKEND (a command line) or
+# $top_builddir/src/vhost-desktop-gpu, with --virgl appended. Skipped when the host cannot
+# build the root (not root, no mmdebstrap) or when the daemon says virglrenderer cannot start.
 # The last screendump is kept as tests/e2e/gpu-virgl-mesa.ppm in the build tree.
 set -uo pipefail
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 
 [ "${VD_SKIP_E2E:-0}" = 1 ] && vd_skip_all "VD_SKIP_E2E=1"
-command -v kmscube >/dev/null || vd_skip_all "no kmscube on the host (apt-get install kmscube)"
-[ -r /usr/lib/x86_64-linux-gnu/dri/virtio_gpu_dri.so ] ||
-	vd_skip_all "no Mesa virgl driver on the host (apt-get install libgl1-mesa-dri)"
-[ -r /usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0 ] ||
-	vd_skip_all "no Mesa EGL on the host (apt-get install libegl-mesa0)"
 vd_e2e_init 4
 
 ours=${VD_GPU_BACKEND:-$top_builddir/src/vhost-desktop-gpu}
 read -r -a ours_argv <<<"$ours"
 command -v "${ours_argv[0]}" >/dev/null || vd_skip_rest "${ours_argv[0]} not built"
 
-t_build=$EPOCHREALTIME
-mesa=$VD_E2E_CACHE/mesa
-mkdir -p "$mesa"
-flock -w 300 "$VD_E2E_CACHE/.lock-mesa" \
-	bash "$VD_E2E_DIR/build-mesa-initramfs.sh" "$mesa" >"$VD_WORK/mesa-initramfs.log" 2>&1
-rc=$?
-# 2: the host lacks a part of Mesa; the builder names the package.
-[ "$rc" -eq 2 ] && vd_skip_rest "host lacks $(head -n 1 "$VD_WORK/mesa-initramfs.log")"
-if [ "$rc" -ne 0 ]; then
-	vd_diag "building the Mesa layer of the guest failed:"
-	sed 's/^/#   /' "$VD_WORK/mesa-initramfs.log"
-	exit 1
-fi
-mib=$(($(stat -c %s "$mesa/mesa.cpio") / 1048576))
-took=$(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t_build }")
-vd_diag "Mesa layer: $(wc -l <"$mesa/files") files, $mib MiB, ready in $took s"
+vd_debian_root mesa kmscube libgl1-mesa-dri libegl-mesa0 libegl1 libgbm1 libgles2
+vd_diag "guest's Mesa: $(grep '^libgl1-mesa-dri ' "$VD_E2E_CACHE/debian-mesa/packages")"
 
 guest=$VD_WORK/mesa-guest.sh
 # VD_MESA_ENV: VAR=VALUE words for kmscube's environment, e.g. EGL_LOG_LEVEL=debug.
@@ -51,6 +33,9 @@ guest=$VD_WORK/mesa-guest.sh
 } >"$guest"
 cat >>"$guest" <<'GUEST'
 echo "booted after $(cut -d' ' -f1 /proc/uptime) s"
+vd_root_mount || exit 1
+# The root is read-only: no shader cache.
+export MESA_SHADER_CACHE_DISABLE=true
 dmesg | grep -E '\[drm\] features:' | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //; s/^/dmesg: /'
 vd_wait_for /dev/dri/card0 10 || { echo "no /dev/dri/card0"; exit 1; }
 vd_fb_quiet
@@ -60,7 +45,7 @@ vd_fb_quiet
 : >/tmp/kmscube.log
 mkfifo /tmp/kmscube.in
 sleep 100000 >/tmp/kmscube.in &
-/usr/bin/kmscube -c 100000 </tmp/kmscube.in >/tmp/kmscube.log 2>&1 &
+vd_root_run /usr/bin/kmscube -c 100000 </tmp/kmscube.in >/tmp/kmscube.log 2>&1 &
 k=$!
 # Until it has set up GL (it prints the renderer), has died, or 60 s have passed.
 t0=$(cut -d. -f1 /proc/uptime)
@@ -81,9 +66,7 @@ GUEST
 # English messages: the skip below recognises the daemon's own words.
 vd_backend_start gpu env LC_ALL=C LANGUAGE= "${ours_argv[@]}" --virgl || exit 1
 # shellcheck disable=SC2046 # the words are meant to split
-# The Mesa layer between the base image and /test.sh, and 1 GiB of memory: the kernel
-# holds the 220 MB archive and the files unpacked from it at once.
-VD_GUEST_LAYER=$mesa/mesa.cpio VD_GUEST_MEM=1G \
+VD_GUEST_DISK=$VD_DEBIAN_ROOT VD_GUEST_MEM=1G \
 	vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci)
 
 rendering=1

@@ -101,3 +101,33 @@ vd_input_read()
 		od -An -v -w24 -t u2 |
 		awk '{ v = $11 + $12 * 65536; if (v >= 2147483648) v -= 4294967296; print $9, $10, v }'
 }
+
+# Mounts the Debian root that the host built with build-debian-root.sh and attached as the
+# first virtio disk (lib.sh: VD_GUEST_DISK) read-only at /debian, with the kernel's file
+# systems and a tmpfs on /tmp and /run inside it, so that vd_root_run can run its programs.
+vd_root_mount()
+{
+	local m
+	for m in crc32c_generic virtio_blk ext4; do
+		modprobe $m || { echo "vd_root_mount: modprobe $m failed"; return 1; }
+	done
+	vd_wait_for /dev/vda 10 || { echo "vd_root_mount: no /dev/vda"; return 1; }
+	mkdir -p /debian
+	mount -t ext4 -o ro /dev/vda /debian || { echo "vd_root_mount: mount failed"; return 1; }
+	mount -t devtmpfs dev /debian/dev &&
+		mount -t proc proc /debian/proc &&
+		mount -t sysfs sys /debian/sys &&
+		mount -t tmpfs tmp /debian/tmp &&
+		mount -t tmpfs run /debian/run || { echo "vd_root_mount: mounts failed"; return 1; }
+	mkdir -p /debian/run/user/0
+	chmod 700 /debian/run/user/0
+}
+
+# Runs a program of the Debian root (vd_root_mount) with the environment of this shell:
+# vd_root_run /usr/bin/kmscube ARGS... Redirections are opened outside the root, so /tmp in
+# them is the busybox /tmp, the root's own is /debian/tmp.
+vd_root_run()
+{
+	HOME=/root XDG_RUNTIME_DIR=/run/user/0 PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
+		chroot /debian "$@"
+}

@@ -245,6 +245,8 @@ vd_vhost_user_args()
 # cpio archive laid between the base image and /test.sh (gpu-virgl-mesa.sh: Mesa);
 # VD_GUEST_KERNEL boots another kernel than the base image's (udmabuf.sh: one with udmabuf;
 # the base image's modules do not match it, so /init's modprobe lines fail).
+# VD_GUEST_DISK attaches a disk image read-only as the first virtio disk (/dev/vda): a
+# Debian root from vd_debian_root, mounted in the guest by guest-lib.sh's vd_root_mount.
 vd_guest_start()
 {
 	local script=$1 root=$VD_WORK/guest-root mem=${VD_GUEST_MEM:-512M}
@@ -276,10 +278,38 @@ vd_guest_start()
 		-accel tcg -m "$mem" -smp 1 -display none \
 		-serial file:"$VD_WORK/serial.log" \
 		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
+		${VD_GUEST_DISK:+-drive file="$VD_GUEST_DISK",if=virtio,format=raw,readonly=on} \
 		-kernel "$kernel" -initrd "$VD_WORK/initrd" \
 		-append "console=ttyS0 panic=-1 quiet loglevel=3 vt.global_cursor_default=0 ${VD_E2E_APPEND:-}" \
 		"$@" >"$VD_WORK/qemu.log" 2>&1 &
 	vd_qemu_pid=$!
+}
+
+# Builds (or reuses) a Debian root of the given packages for a guest, cached in
+# $VD_E2E_CACHE/debian-NAME (build-debian-root.sh), and sets VD_DEBIAN_ROOT to its image
+# for VD_GUEST_DISK. Skips the rest of the test when the host cannot build one (not root,
+# no mmdebstrap), fails it when the build fails. Usage: vd_debian_root NAME PACKAGE...
+vd_debian_root()
+{
+	local name=$1 dir rc t0=$EPOCHREALTIME
+	shift
+	dir=$VD_E2E_CACHE/debian-$name
+	mkdir -p "$dir"
+	flock -w 600 "$VD_E2E_CACHE/.lock-debian-$name" \
+		bash "$VD_E2E_DIR/build-debian-root.sh" "$dir" "$@" >"$VD_WORK/debian-$name.log" 2>&1
+	rc=$?
+	# 2: the host lacks a tool; the builder names it.
+	[ "$rc" -eq 2 ] && vd_skip_rest "building the guest's Debian root needs" \
+		"$(head -n 1 "$VD_WORK/debian-$name.log")"
+	if [ "$rc" -ne 0 ]; then
+		vd_diag "building the guest's Debian root ($name) failed:"
+		sed 's/^/#   /' "$VD_WORK/debian-$name.log"
+		exit 1
+	fi
+	VD_DEBIAN_ROOT=$dir/root.img
+	vd_diag "Debian root $name: $(wc -l <"$dir/packages") packages," \
+		"$(($(stat -c %s "$VD_DEBIAN_ROOT") / 1048576)) MiB, ready in" \
+		"$(awk "BEGIN { printf \"%.1f\", $EPOCHREALTIME - $t0 }") s"
 }
 
 # Seconds since vd_guest_start, with one decimal.

@@ -15,7 +15,7 @@ EXTRA_DIST += \
 	tests/e2e/qmp.py \
 	tests/e2e/ppm.py \
 	tests/e2e/ppm-bands.py \
-	tests/e2e/build-mesa-initramfs.sh \
+	tests/e2e/build-debian-root.sh \
 	tests/e2e/ppm-kmscube.py
 # The last screendump of gpu-virgl-mesa.sh, kept as evidence.
 CLEANFILES += tests/e2e/gpu-virgl-mesa.ppm
