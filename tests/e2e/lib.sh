@@ -241,8 +241,9 @@ vd_vhost_user_args()
 # Boots the guest in the background. Usage: vd_guest_start GUEST-SCRIPT [QEMU-ARGS...]
 # GUEST-SCRIPT runs as /test.sh (busybox sh) with guest-lib.sh at /vd-guest.sh; serial
 # output goes to $VD_WORK/serial.log, QEMU's own messages to $VD_WORK/qemu.log.
-# VD_GUEST_MEM sets the guest's memory (default 512M); VD_GUEST_LAYER names an uncompressed
-# cpio archive laid between the base image and /test.sh (gpu-virgl-mesa.sh: Mesa);
+# VD_GUEST_MEM sets the guest's memory (default 512M), VD_GUEST_SMP its vCPUs (default 1);
+# VD_GUEST_LAYER names an uncompressed cpio archive laid between the base image and /test.sh
+# (udmabuf.sh: its programs);
 # VD_GUEST_KERNEL boots another kernel than the base image's (udmabuf.sh: one with udmabuf;
 # the base image's modules do not match it, so /init's modprobe lines fail).
 # VD_GUEST_DISK attaches a disk image read-only as the first virtio disk (/dev/vda): a
@@ -275,7 +276,7 @@ vd_guest_start()
 	"$VD_QEMU" -nodefaults -no-reboot -no-user-config \
 		-machine q35,memory-backend=mem \
 		-object memory-backend-memfd,id=mem,size="$mem",share=on \
-		-accel tcg -m "$mem" -smp 1 -display none \
+		-accel tcg -m "$mem" -smp "${VD_GUEST_SMP:-1}" -display none \
 		-serial file:"$VD_WORK/serial.log" \
 		-qmp unix:"$VD_WORK/qmp.sock",server=on,wait=off \
 		${VD_GUEST_DISK:+-drive file="$VD_GUEST_DISK",if=virtio,format=raw,readonly=on} \
@@ -331,10 +332,12 @@ vd_guest_kill()
 vd_wait_serial()
 {
 	local re=$1 deadline=$((SECONDS + ${2:-120}))
-	while ! tr -d '\r' <"$VD_WORK/serial.log" | grep -Eq -- "$re"; do
+	# grep reads all of it (no -q): an early exit would fail the pipe under pipefail once
+	# the log outgrows the pipe's buffer.
+	while ! tr -d '\r' <"$VD_WORK/serial.log" | grep -E -- "$re" >/dev/null; do
 		if [ -z "$vd_qemu_pid" ] || ! kill -0 "$vd_qemu_pid" 2>/dev/null; then
 			# One last look: the line may have come just before QEMU exited.
-			tr -d '\r' <"$VD_WORK/serial.log" | grep -Eq -- "$re" && return 0
+			tr -d '\r' <"$VD_WORK/serial.log" | grep -E -- "$re" >/dev/null && return 0
 			vd_diag "QEMU exited before the console showed /$re/"
 			return 1
 		fi
