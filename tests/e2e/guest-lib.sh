@@ -128,6 +128,7 @@ vd_root_mount()
 # them is the busybox /tmp, the root's own is /debian/tmp.
 vd_root_run()
 {
+	# SYSTEMD_IGNORE_CHROOT: udevadm refuses to trigger or settle in a chroot otherwise.
 	HOME=/root XDG_RUNTIME_DIR=/run/user/0 PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin \
-		chroot /debian "$@"
+		SYSTEMD_IGNORE_CHROOT=1 chroot /debian "$@"
 }

@@ -5,7 +5,9 @@ e2e_tests = \
 	tests/e2e/gpu-fb.sh \
 	tests/e2e/gpu-virgl.sh \
 	tests/e2e/gpu-virgl-mesa.sh \
-	tests/e2e/udmabuf.sh
+	tests/e2e/udmabuf.sh \
+	tests/e2e/desktop-pixman.sh \
+	tests/e2e/desktop-gl.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += \
 	$(e2e_tests) \
@@ -16,9 +18,11 @@ EXTRA_DIST += \
 	tests/e2e/ppm.py \
 	tests/e2e/ppm-bands.py \
 	tests/e2e/build-debian-root.sh \
+	tests/e2e/desktop.sh \
+	tests/e2e/ppm-desktop.py \
 	tests/e2e/ppm-kmscube.py
 # The last screendump of gpu-virgl-mesa.sh, kept as evidence.
-CLEANFILES += tests/e2e/gpu-virgl-mesa.ppm
+CLEANFILES += tests/e2e/gpu-virgl-mesa.ppm tests/e2e/desktop-*.ppm
 
 # The guest image cache (kernel + initramfs) built under the build tree by lib.sh.
 # Other fragments can hook into clean-local the same way: a prerequisite, no recipe.
