@@ -11,8 +11,9 @@
 #   dependencies, busybox-static, a kernel for the guest, cpio, kmod, python3, gdbus),
 # - QEMU 10 from bookworm-backports (bookworm's 7.2 refuses vhost-user devices without KVM):
 #   the suite is added to /etc/apt/sources.list.d/bookworm-backports.sources with the URI of
-#   the machine's own Debian sources, and only QEMU and what its version needs come from it
-#   (package/bookworm-backports, no `-t`: nothing else is upgraded to backports).
+#   the machine's own Debian sources, and /etc/apt/preferences.d/vhost-desktop-qemu pins
+#   QEMU's and SeaBIOS's source packages to it (no `-t`: nothing else comes from backports,
+#   nothing installed is upgraded; later upgrades of QEMU also come from backports).
 # Needs root when something is missing. Recommended packages are not installed.
 set -euo pipefail
 exec </dev/null
@@ -101,24 +102,29 @@ if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources
 	bash "$here/debian-sources.sh" bookworm-backports \
 		>/etc/apt/sources.list.d/bookworm-backports.sources
 fi
+pin=/etc/apt/preferences.d/vhost-desktop-qemu
+if [ ! -f "$pin" ]; then
+	say "pinning QEMU and SeaBIOS to bookworm-backports in $pin"
+	cat >"$pin" <<-PIN
+	Explanation: vhost-desktop: QEMU 10 (and the SeaBIOS it needs) from bookworm-backports,
+	Explanation: nothing else (contrib/install-deps.sh)
+	Package: src:qemu src:seabios
+	Pin: release n=bookworm-backports
+	Pin-Priority: 990
+	PIN
+fi
 say "apt-get update"
 apt-get update -q >/dev/null
 
-# Only what is missing, QEMU with its version taken from backports.
-request=()
-for p in $missing; do
-	case " ${qemu[*]} " in
-	*" $p "*) request+=("$p/bookworm-backports") ;;
-	*) request+=("$p") ;;
-	esac
-done
+# Only what is missing.
+read -r -a request <<<"$(echo $missing)"
 apt_install=(apt-get install -y -q --no-install-recommends)
 plan=$("${apt_install[@]}" -s "${request[@]}" 2>&1) ||
 	{ echo "$plan" >&2; say "error: apt cannot install these packages (see above)" >&2; exit 1; }
 new=$(sed -n 's/^Inst \([^ ]*\) (.*/\1/p' <<<"$plan")
 upgraded=$(sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\] (\([^ ]*\) \([^)]*\)).*/\1 \2 -> \3 (\4)/p' \
 	<<<"$plan")
-from_backports=$(grep '^Inst ' <<<"$plan" | grep -- '-backports' |
+from_backports=$(grep '^Inst ' <<<"$plan" | grep -- 'Backports' |
 	sed 's/^Inst \([^ ]*\) .*/\1/' || true)
 say "will install $(wc -w <<<"$new") new packages: $(echo $new)"
 [ -z "$upgraded" ] || say "will upgrade: $(echo "$upgraded" | paste -sd ';' | sed 's/;/; /g')"
