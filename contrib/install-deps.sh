@@ -119,8 +119,21 @@ apt-get update -q >/dev/null
 # Only what is missing.
 read -r -a request <<<"$(echo $missing)"
 apt_install=(apt-get install -y -q --no-install-recommends)
-plan=$("${apt_install[@]}" -s "${request[@]}" 2>&1) ||
-	{ echo "$plan" >&2; say "error: apt cannot install these packages (see above)" >&2; exit 1; }
+if ! plan=$("${apt_install[@]}" -s "${request[@]}" 2>&1); then
+	# A machine that took a library from backports (Mesa and libdrm come with QEMU installed
+	# with -t bookworm-backports and its recommended packages) needs that library's -dev
+	# package from there too: bookworm's asks for bookworm's exact version.
+	for i in "${!request[@]}"; do
+		p=${request[$i]}
+		if ! "${apt_install[@]}" -s "$p" >/dev/null 2>&1 &&
+			"${apt_install[@]}" -s "$p/bookworm-backports" >/dev/null 2>&1; then
+			say "$p: from bookworm-backports, to match what the machine has from there"
+			request[$i]=$p/bookworm-backports
+		fi
+	done
+	plan=$("${apt_install[@]}" -s "${request[@]}" 2>&1) ||
+		{ echo "$plan" >&2; say "error: apt cannot install these packages (see above)" >&2; exit 1; }
+fi
 new=$(sed -n 's/^Inst \([^ ]*\) (.*/\1/p' <<<"$plan")
 upgraded=$(sed -n 's/^Inst \([^ ]*\) \[\([^]]*\)\] (\([^ ]*\) \([^)]*\)).*/\1 \2 -> \3 (\4)/p' \
 	<<<"$plan")
