@@ -125,6 +125,30 @@ gpu_virgl_start(const char *render_node, uint64_t max_hostmem, GError **error)
 	return vd_virgl_new(&vopts, error);
 }
 
+/*
+ * --version; with --verbose the libraries' versions, and with --virgl too the renderer
+ * that virglrenderer gets from Mesa (or why it cannot start).
+ */
+static void
+gpu_print_version(const DaemonOptions *dopts, const GpuMainOptions *m)
+{
+	g_autofree char *pixman = g_strdup_printf("pixman %s", pixman_version_string());
+	g_autofree char *renderer = NULL;
+	const char *libraries[] = { pixman,
+		                    "virglrenderer " VIRGLRENDERER_BUILD_VERSION " (built against)",
+		                    "libdrm " LIBDRM_BUILD_VERSION " (built against)", NULL, NULL };
+
+	if (dopts->verbose && (m->virgl || m->render_node)) {
+		g_autoptr(GError) error = NULL;
+		g_autoptr(VdVirgl) virgl = gpu_virgl_start(m->render_node, 0, &error);
+
+		renderer = virgl ? g_strdup_printf("3D renderer: %s", vd_virgl_renderer_name(virgl))
+		                 : g_strdup_printf("3D renderer: none (%s)", error->message);
+		libraries[3] = renderer;
+	}
+	daemon_print_version(dopts, libraries);
+}
+
 /* libvirt passes --virgl and --render-node only when they are listed: list what works. */
 static void
 gpu_print_capabilities(void)
@@ -191,6 +215,11 @@ main(int argc, char **argv)
 	    !gpu_options_apply(&m, &gopts, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		status = EXIT_FAILURE;
+		goto out;
+	}
+	if (dopts.version) {
+		gpu_print_version(&dopts, &m);
+		status = EXIT_SUCCESS;
 		goto out;
 	}
 	if (dopts.print_capabilities) {

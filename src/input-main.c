@@ -290,6 +290,13 @@ main(int argc, char **argv)
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return EXIT_FAILURE;
 	}
+	if (dopts.version) {
+		const char *libraries[] = { "libinput " LIBINPUT_BUILD_VERSION " (built against)",
+			                    NULL };
+
+		daemon_print_version(&dopts, libraries);
+		return EXIT_SUCCESS;
+	}
 	if (dopts.print_capabilities) {
 		daemon_print_capabilities("input", features);
 		return EXIT_SUCCESS;

@@ -57,6 +57,8 @@ daemon_option_group(DaemonOptions *opts)
 		  N_("Print the back-end's capabilities as JSON and exit"), NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
 		  N_("Log every protocol message (debug messages)"), NULL },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &opts->version,
+		  N_("Print the version and exit (with --verbose: the libraries' too)"), NULL },
 		G_OPTION_ENTRY_NULL
 	};
 	GOptionGroup *group = g_option_group_new("daemon", "", "", NULL, NULL);
@@ -72,7 +74,7 @@ daemon_options_check(DaemonOptions *opts, GError **error)
 {
 	if (opts->verbose)
 		g_log_set_debug_enabled(TRUE);
-	if (opts->print_capabilities)
+	if (opts->print_capabilities || opts->version)
 		return TRUE;
 	if (opts->socket_path && opts->fd >= 0) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
@@ -91,6 +93,20 @@ daemon_options_check(DaemonOptions *opts, GError **error)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+void
+daemon_print_version(const DaemonOptions *opts, const char *const *libraries)
+{
+	printf("%s %s (%s)\n", g_get_prgname(), PACKAGE_VERSION, PACKAGE_NAME);
+	if (opts->verbose) {
+		printf("GLib %u.%u.%u (built against %d.%d.%d)\n", glib_major_version,
+		       glib_minor_version, glib_micro_version, GLIB_MAJOR_VERSION,
+		       GLIB_MINOR_VERSION, GLIB_MICRO_VERSION);
+		for (unsigned int i = 0; libraries && libraries[i]; i++)
+			printf("%s\n", libraries[i]);
+	}
+	fflush(stdout);
 }
 
 void

@@ -15,20 +15,27 @@ typedef struct DaemonOptions {
 	int fd;                      /* -1 when not given */
 	gboolean print_capabilities;
 	gboolean verbose;
+	gboolean version;
 } DaemonOptions;
 
 /* Locale, gettext domain and log setup; call first in main(). */
 void daemon_init(void);
 
 /*
- * A GOptionGroup with --socket-path, --fd, --print-capabilities and
- * --verbose, to be made the main group of the daemon's GOptionContext
+ * A GOptionGroup with --socket-path, --fd, --print-capabilities, --verbose
+ * and --version, to be made the main group of the daemon's GOptionContext
  * (device options are added to the same group with g_option_group_add_entries).
  */
 GOptionGroup *daemon_option_group(DaemonOptions *opts);
 
 /* After parsing: --verbose enables debug logs; checks the options agree. */
 gboolean daemon_options_check(DaemonOptions *opts, GError **error);
+
+/*
+ * --version: prints "PROGRAM VERSION (vhost-desktop)" on stdout; with --verbose also
+ * GLib's version and each "NAME VERSION" of libraries (NULL-terminated), one per line.
+ */
+void daemon_print_version(const DaemonOptions *opts, const char *const *libraries);
 
 /* Prints {"type":TYPE,"features":[...]} on stdout. */
 void daemon_print_capabilities(const char *type, const char *const *features);

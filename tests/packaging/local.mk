@@ -4,7 +4,8 @@ packaging_tests = \
 	tests/packaging/descriptors.sh \
 	tests/packaging/man.sh \
 	tests/packaging/po.sh \
-	tests/packaging/gdbus-cli.sh
+	tests/packaging/gdbus-cli.sh \
+	tests/packaging/version.sh
 TESTS += $(packaging_tests)
 EXTRA_DIST += $(packaging_tests) tests/packaging/activate.py
 
