@@ -18,6 +18,7 @@
  * checks what sendmsg reads), and forwarded commands get QEMU's answers.
  */
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gpu-test.h"
@@ -61,26 +62,39 @@ on_complete(VdGpu *gpu, VdGpuCmd *cmd, void *user_data)
 	completed++;
 }
 
+static VdGpu *fuzz_gpu;
+
+/*
+ * The device and its renderer go before exit() runs the libraries' destructors:
+ * virglrenderer's fence thread would otherwise call into libGLdispatch while it is torn
+ * down (a SIGSEGV at exit, about once in a thousand runs under load).
+ */
+static void
+device_teardown(void)
+{
+	g_clear_pointer(&fuzz_gpu, vd_gpu_free);
+}
+
 static VdGpu *
 device_get(TgRam *ram, const VdGpuOptions *opts)
 {
-	static VdGpu *gpu;
 	VdVirglOptions vopts;
 	g_autoptr(GError) error = NULL;
 	VdVirgl *virgl;
 
-	if (gpu)
-		return gpu;
+	if (fuzz_gpu)
+		return fuzz_gpu;
 	vd_virgl_options_init(&vopts);
 	vopts.max_hostmem = 16 * 1024 * 1024;
 	virgl = vd_virgl_new(&vopts, &error);
 	if (!virgl)
 		g_error("no virglrenderer: %s", error->message);
 	g_log_set_handler("vd-virgl", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE, quiet_log, NULL);
-	gpu = device_new(ram, opts);
-	vd_gpu_set_virgl(gpu, virgl);
-	vd_gpu_set_complete_func(gpu, on_complete, NULL);
-	return gpu;
+	fuzz_gpu = device_new(ram, opts);
+	vd_gpu_set_virgl(fuzz_gpu, virgl);
+	vd_gpu_set_complete_func(fuzz_gpu, on_complete, NULL);
+	atexit(device_teardown);
+	return fuzz_gpu;
 }
 
 static void
