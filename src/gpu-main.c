@@ -11,6 +11,8 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "daemon/daemon.h"
 #include "gpu/control.h"
@@ -138,7 +140,7 @@ gpu_print_version(const DaemonOptions *dopts, const GpuMainOptions *m)
 		                    "virglrenderer " VIRGLRENDERER_BUILD_VERSION " (built against)",
 		                    "libdrm " LIBDRM_BUILD_VERSION " (built against)", NULL, NULL };
 
-	if (dopts->verbose && (m->virgl || m->render_node)) {
+	if (dopts->verbose && m->virgl) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(VdVirgl) virgl = gpu_virgl_start(m->render_node, 0, &error);
 
@@ -149,17 +151,54 @@ gpu_print_version(const DaemonOptions *dopts, const GpuMainOptions *m)
 	daemon_print_version(dopts, libraries);
 }
 
-/* libvirt passes --virgl and --render-node only when they are listed: list what works. */
+/*
+ * Whether virglrenderer starts here, asked in a child process: a broken EGL or Mesa
+ * setup can crash inside virgl_renderer_init (seen with no EGL vendor file), and
+ * --print-capabilities must still answer.
+ */
+static gboolean
+gpu_virgl_works(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		g_debug("no 3D probe: fork: %s", g_strerror(errno));
+		return FALSE;
+	}
+	if (pid == 0) {
+		g_autoptr(GError) error = NULL;
+		VdVirgl *virgl = gpu_virgl_start(NULL, 0, &error);
+
+		if (!virgl)
+			g_debug("no 3D: %s", error->message);
+		/* No cleanup, no atexit handlers: the parent owns stdout. */
+		_exit(virgl ? 0 : 1);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(status))
+		g_debug("no 3D: starting virglrenderer crashed (signal %d)", WTERMSIG(status));
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * libvirt passes --virgl and --render-node only when they are listed, and passes
+ * --render-node whenever "render-node" is listed (failing without /dev/dri): list only
+ * what this machine can do. Exits 0 whatever the probe found.
+ */
 static void
 gpu_print_capabilities(void)
 {
-	const char *features[] = { "render-node", "virgl", NULL };
-	g_autoptr(GError) error = NULL;
-	g_autoptr(VdVirgl) virgl = gpu_virgl_start(NULL, 0, &error);
+	const char *features[3] = { NULL, NULL, NULL };
+	unsigned int n = 0;
 
-	if (!virgl) {
-		g_debug("no 3D: %s", error->message);
-		features[0] = NULL;
+	if (gpu_virgl_works()) {
+		g_autofree char *node = vd_virgl_find_render_node();
+
+		features[n++] = "virgl";
+		if (node)
+			features[n++] = "render-node";
 	}
 	daemon_print_capabilities("gpu", features);
 }
@@ -194,7 +233,8 @@ main(int argc, char **argv)
 		     "the CPU (llvmpipe) when there is none"),
 		  NULL },
 		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &m.render_node,
-		  N_("The DRM render node for 3D (implies --virgl; default: the first found)"),
+		  N_("The DRM render node for --virgl (default: the first found); without "
+		     "--virgl it is not used"),
 		  N_("PATH") },
 		{ "dmabuf", 0, 0, G_OPTION_ARG_NONE, &m.dmabuf,
 		  N_("Give QEMU the scanouts as dmabufs, not pixels (3D on a GPU, 2D through "
@@ -234,7 +274,11 @@ main(int argc, char **argv)
 	}
 
 	gpu = vd_gpu_new(&gopts);
-	if (m.virgl || m.render_node) {
+	if (m.render_node && !m.virgl)
+		/* libvirt passes --render-node on every host with a GPU, 3D asked or not. */
+		g_message(_("--render-node=%s without --virgl: no 3D, the node is not used"),
+		          m.render_node);
+	if (m.virgl) {
 		/* --max-hostmem as gpu_options_apply parsed it, if it was given. */
 		VdVirgl *virgl = gpu_virgl_start(m.render_node, m.max_hostmem ? gopts.max_hostmem : 0,
 		                                 &error);

@@ -42,8 +42,8 @@ vd_virgl_warn_ratelimit(VdVirgl *virgl)
 	return true;
 }
 
-static char *
-find_render_node(void)
+char *
+vd_virgl_find_render_node(void)
 {
 	drmDevicePtr devices[16];
 	char *node = NULL;
@@ -149,7 +149,7 @@ vd_virgl_new(const VdVirglOptions *opts, GError **error)
 	if (opts->render_node) {
 		virgl->render_node = g_strdup(opts->render_node);
 	} else if (!opts->software) {
-		virgl->render_node = find_render_node();
+		virgl->render_node = vd_virgl_find_render_node();
 	}
 
 	if (virgl->render_node) {

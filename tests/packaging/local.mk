@@ -5,7 +5,8 @@ packaging_tests = \
 	tests/packaging/man.sh \
 	tests/packaging/po.sh \
 	tests/packaging/gdbus-cli.sh \
-	tests/packaging/version.sh
+	tests/packaging/version.sh \
+	tests/packaging/capabilities.sh
 TESTS += $(packaging_tests)
 EXTRA_DIST += $(packaging_tests) tests/packaging/activate.py
 
