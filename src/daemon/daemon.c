@@ -17,6 +17,7 @@
 
 #include "daemon/daemon.h"
 #include "daemon/listen.h"
+#include "daemon/log.h"
 
 typedef struct DaemonLoop {
 	GMainLoop *loop;
@@ -42,6 +43,8 @@ daemon_init(void)
 	textdomain(GETTEXT_PACKAGE);
 	/* Writes to a closed pipe or socket are errors we handle, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Under libvirt stderr is /dev/null: messages go to the journal or syslog. */
+	daemon_log_setup();
 }
 
 GOptionGroup *

@@ -5,4 +5,6 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/dbus-peer.c \
 	src/daemon/dbus-peer.h \
 	src/daemon/listen.c \
-	src/daemon/listen.h
+	src/daemon/listen.h \
+	src/daemon/log.c \
+	src/daemon/log.h
