@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <syslog.h>
@@ -62,9 +63,16 @@ log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoint
 	/* The default writer's filtering: debug and info only with G_MESSAGES_DEBUG. */
 	if (g_log_writer_default_would_drop(level, domain))
 		return G_LOG_WRITER_HANDLED;
-	if (!log_to_syslog &&
-	    g_log_writer_journald(level, fields, n_fields, data) == G_LOG_WRITER_HANDLED)
-		return G_LOG_WRITER_HANDLED;
+	if (!log_to_syslog) {
+		/* The program's name, so that `journalctl -t vhost-desktop-gpu` finds it. */
+		g_autofree GLogField *all = g_new(GLogField, n_fields + 1);
+
+		memcpy(all, fields, n_fields * sizeof(*fields));
+		all[n_fields] = (GLogField){ "SYSLOG_IDENTIFIER", g_get_prgname(), -1 };
+		if (g_log_writer_journald(level, all, n_fields + (g_get_prgname() != NULL),
+		                          data) == G_LOG_WRITER_HANDLED)
+			return G_LOG_WRITER_HANDLED;
+	}
 	/* No journal (e.g. a host without systemd): syslog from now on. */
 	if (!log_to_syslog) {
 		openlog(g_get_prgname(), LOG_PID, LOG_DAEMON);

@@ -17,7 +17,8 @@ trap 'rm -rf "$work"' EXIT
 
 cat >"$work/journal.py" <<'PY'
 # A stand-in journal: prints each datagram's MESSAGE field (the native protocol's simple
-# KEY=VALUE lines; GLib sends the binary form only for values with newlines) until killed.
+# KEY=VALUE lines; GLib sends the binary form only for values with newlines) as
+# "[SYSLOG_IDENTIFIER] MESSAGE" lines until killed.
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(sys.argv[1])
@@ -25,10 +26,14 @@ open(sys.argv[2] + ".ready", "w").close()
 with open(sys.argv[2], "w") as out:
     while True:
         data = s.recv(65536)
+        message = ""
         for line in data.split(b"\n"):
+            if line.startswith(b"SYSLOG_IDENTIFIER="):
+                out.write("[" + line[18:].decode(errors="replace") + "] ")
             if line.startswith(b"MESSAGE="):
-                out.write(line[8:].decode(errors="replace") + "\n")
-                out.flush()
+                message = line[8:].decode(errors="replace")
+        out.write(message + "\n")
+        out.flush()
 PY
 
 # Runs in the namespace: /run is a fresh tmpfs there, the host's stays untouched.
@@ -71,11 +76,12 @@ check()
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
 }
 grep -q 'outputs-rc=1' "$work/rc" &&
-	grep -qx 'vhost-desktop-gpu: --outputs must be between 1 and 16' <<<"$journal"
-check $? "an option error (--outputs=99, exit 1) with stderr on /dev/null reaches the journal"
+	grep -qx '\[vhost-desktop-gpu\] vhost-desktop-gpu: --outputs must be between 1 and 16' <<<"$journal"
+check $? "an option error (--outputs=99, exit 1) with stderr on /dev/null reaches the journal, with the program as SYSLOG_IDENTIFIER"
 grep -q -- '--render-node=/nonexistent/renderD128 without --virgl' <<<"$journal"
 check $? "a running GPU daemon's message with stderr closed reaches the journal"
-[ "$(grep -c '^Stopping on signal$' <<<"$journal")" = 2 ]
+grep -qx '\[vhost-desktop-gpu\] Stopping on signal' <<<"$journal" &&
+	grep -qx '\[vhost-desktop-input\] Stopping on signal' <<<"$journal"
 check $? "both daemons' 'Stopping on signal' reach the journal"
 ! grep -q 'bogus' <<<"$journal" && grep -q "Bad --max-hostmem 'bogus'" "$work/stderr.txt"
 check $? "with stderr on a file, the error goes there and not to the journal"
