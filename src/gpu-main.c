@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon/daemon.h"
+#include "daemon/listen.h"
 #include "gpu/control.h"
 #include "gpu/device.h"
 #include "gpu/gpu.h"
@@ -267,7 +268,8 @@ main(int argc, char **argv)
 		status = EXIT_SUCCESS;
 		goto out;
 	}
-	if (!daemon_options_check(&dopts, &error)) {
+	if (!daemon_options_check(&dopts, &error) ||
+	    !daemon_socket_paths_differ(dopts.socket_path, m.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		status = EXIT_FAILURE;
 		goto out;

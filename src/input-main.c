@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "daemon/daemon.h"
+#include "daemon/listen.h"
 #include "input/dbus.h"
 #include "input/device.h"
 #include "input/source-evdev.h"
@@ -286,7 +287,8 @@ main(int argc, char **argv)
 	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	g_option_context_set_summary(ctx, _("vhost-user virtio-input back-end"));
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
-	    !daemon_options_check(&dopts, &error)) {
+	    !daemon_options_check(&dopts, &error) ||
+	    !daemon_socket_paths_differ(dopts.socket_path, o.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		return EXIT_FAILURE;
 	}

@@ -213,7 +213,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 			if (!error)
 				g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
 				            _("LISTEN_FDS is set but not for this process"));
-			g_printerr("%s\n", error->message);
+			g_printerr("%s: %s\n", g_get_prgname(), error->message);
 			dl.status = 1;
 			goto out;
 		}

@@ -50,34 +50,87 @@ socket_is_stale(const struct sockaddr_un *sun, socklen_t len)
 	return stale;
 }
 
+gboolean
+daemon_socket_path_prepare(const char *option, const char *path, GError **error)
+{
+	g_autofree char *dir = NULL;
+	struct sockaddr_un sun;
+	socklen_t len;
+	struct stat st;
+
+	if (!fill_sockaddr(&sun, &len, path, error)) {
+		g_prefix_error(error, "%s: ", option);
+		return FALSE;
+	}
+	if (path[0] == '@')
+		return TRUE;
+	dir = g_path_get_dirname(path);
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+		            _("%s=%s: the directory %s does not exist"), option, path, dir);
+		return FALSE;
+	}
+	if (lstat(path, &st) < 0)
+		return TRUE;
+	if (!S_ISSOCK(st.st_mode)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+		            _("%s=%s: a file that is not a socket is in the way; remove it or "
+		              "choose another path"),
+		            option, path);
+		return FALSE;
+	}
+	if (!socket_is_stale(&sun, len)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+		            _("%s=%s: another process is serving this socket"), option, path);
+		return FALSE;
+	}
+	/* Left by a daemon that was killed: ours to replace. */
+	unlink(path);
+	return TRUE;
+}
+
 int
 daemon_listen_unix(const char *path, GError **error)
 {
 	struct sockaddr_un sun;
 	socklen_t len;
-	struct stat st;
 	int fd, saved;
 
-	if (!fill_sockaddr(&sun, &len, path, error))
+	if (!daemon_socket_path_prepare("--socket-path", path, error) ||
+	    !fill_sockaddr(&sun, &len, path, error))
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		goto fail;
-	if (path[0] != '@' && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
-	    socket_is_stale(&sun, len))
-		unlink(path);
 	if (bind(fd, (struct sockaddr *)&sun, len) < 0 || listen(fd, 4) < 0)
 		goto fail;
 	return fd;
+
 fail:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
 	g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-	            _("Cannot listen on “%s”: %s"), path, g_strerror(saved));
-	if (saved == EADDRINUSE)
-		g_prefix_error(error, "%s", _("another daemon is serving this socket. "));
+	            _("--socket-path=%s: cannot listen: %s"), path, g_strerror(saved));
 	return -1;
+}
+
+gboolean
+daemon_socket_paths_differ(const char *socket_path, const char *control, GError **error)
+{
+	g_autofree char *a = NULL, *b = NULL;
+
+	if (!socket_path || !control)
+		return TRUE;
+	a = g_canonicalize_filename(socket_path, NULL);
+	b = g_canonicalize_filename(control, NULL);
+	if (!g_str_equal(a, b))
+		return TRUE;
+	g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+	            _("--control and --socket-path both name %s: the control socket needs a "
+	              "path of its own"),
+	            socket_path);
+	return FALSE;
 }
 
 int

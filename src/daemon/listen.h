@@ -4,8 +4,20 @@
 
 #include <glib.h>
 
-/* A listening Unix socket at path; a stale socket file left by a dead daemon is replaced. */
+/*
+ * Before binding a Unix socket at PATH, given as OPTION (e.g. "--control"): its directory
+ * must exist, and a file already there must be a socket nobody serves (left by a daemon
+ * that was killed), which is removed. Otherwise an error that names the option, the path
+ * and what is wrong. Abstract names (@...) pass.
+ */
+gboolean daemon_socket_path_prepare(const char *option, const char *path, GError **error);
+
+/* A listening Unix socket at --socket-path PATH (daemon_socket_path_prepare first). */
 int daemon_listen_unix(const char *path, GError **error);
+
+/* FALSE with an error when --socket-path and --control (either may be NULL) are one path. */
+gboolean daemon_socket_paths_differ(const char *socket_path, const char *control,
+                                   GError **error);
 
 /*
  * The listening socket passed by systemd socket activation (LISTEN_PID and

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon/dbus-peer.h"
+#include "daemon/listen.h"
 #include "gpu/control.h"
 #include "gpu/gpu-dbus-xml.h"
 
@@ -154,11 +155,15 @@ vd_gpu_control_new(VdGpu *gpu, const char *path, GError **error)
 	c->node = g_dbus_node_info_new_for_xml(vd_gpu_dbus_xml, error);
 	if (!c->node)
 		return NULL;
-	(void)g_unlink(path);
+	/* Never removes what is not a stale socket: a mistyped path must not cost a file. */
+	if (!daemon_socket_path_prepare("--control", path, error))
+		return NULL;
 	c->server = g_dbus_server_new_sync(address, G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
 	                                   guid, NULL, NULL, error);
-	if (!c->server)
+	if (!c->server) {
+		g_prefix_error(error, "--control=%s: ", path);
 		return NULL;
+	}
 	g_signal_connect(c->server, "new-connection", G_CALLBACK(new_connection), c);
 	g_dbus_server_start(c->server);
 	return g_steal_pointer(&c);

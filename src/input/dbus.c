@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "daemon/dbus-peer.h"
+#include "daemon/listen.h"
 #include "input/control.h"
 #include "input/dbus-xml.h"
 
@@ -333,16 +334,13 @@ input_dbus_listen(InputDbus *dbus, const char *path, GError **error)
 	g_autofree char *guid = g_dbus_generate_guid();
 	g_autofree char *escaped = g_dbus_address_escape_value(path);
 	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
-	GStatBuf st;
-
-	/* A socket left by a daemon that was killed; anything else is not ours to remove. */
-	if (g_lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-		g_unlink(path);
+	if (!daemon_socket_path_prepare("--control", path, error))
+		return FALSE;
 	dbus->server = g_dbus_server_new_sync(address,
 	                                      G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
 	                                      guid, NULL, NULL, error);
 	if (!dbus->server) {
-		g_prefix_error(error, _("cannot listen on control socket %s: "), path);
+		g_prefix_error(error, "--control=%s: ", path);
 		return FALSE;
 	}
 	g_signal_connect(dbus->server, "new-connection", G_CALLBACK(input_dbus_new_connection),

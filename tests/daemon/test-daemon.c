@@ -124,7 +124,7 @@ test_socket_in_use(void)
 	arg = g_strdup_printf("--socket-path=%s", vfe_socket_path(fe));
 	/* A second daemon must not steal a live socket. */
 	const char *args[] = { arg, NULL };
-	assert_refused(args, "another daemon is serving this socket");
+	assert_refused(args, "another process is serving this socket");
 	g_assert_cmpint(vfe_negotiate(fe, ~(1ull << VIRTIO_F_IOMMU_PLATFORM), UINT64_MAX), ==, 0);
 }
 
