@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "daemon"
 
 #include "daemon/dbus-peer.h"
+#include "daemon/listen.h"
 
 static const char bus_xml[] =
 	"<node><interface name='org.freedesktop.DBus'>"
@@ -44,4 +45,22 @@ daemon_dbus_peer_export_bus(GDBusConnection *conn)
 	if (!id)
 		g_debug("cannot answer bus greetings: %s", error->message);
 	return id;
+}
+
+GDBusServer *
+daemon_dbus_server_new(const char *path, GError **error)
+{
+	g_autofree char *guid = g_dbus_generate_guid();
+	g_autofree char *escaped = g_dbus_address_escape_value(path);
+	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
+	GDBusServer *server;
+
+	/* Never removes what is not a stale socket: a mistyped path must not cost a file. */
+	if (!daemon_socket_path_prepare("--control", path, error))
+		return NULL;
+	server = g_dbus_server_new_sync(address, G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
+	                                guid, NULL, NULL, error);
+	if (!server)
+		g_prefix_error(error, "--control=%s: ", path);
+	return server;
 }

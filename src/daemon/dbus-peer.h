@@ -11,3 +11,10 @@
  * clients work on a --control socket. Returns the registration id, or 0.
  */
 guint daemon_dbus_peer_export_bus(GDBusConnection *conn);
+
+/*
+ * A peer-to-peer D-Bus server for --control=PATH, not yet started: same-user
+ * authentication, the path checked and a stale socket replaced first
+ * (daemon_socket_path_prepare). NULL with an error naming --control and PATH.
+ */
+GDBusServer *daemon_dbus_server_new(const char *path, GError **error);

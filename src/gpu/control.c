@@ -10,7 +10,6 @@
 #include <glib/gstdio.h>
 
 #include "daemon/dbus-peer.h"
-#include "daemon/listen.h"
 #include "gpu/control.h"
 #include "gpu/gpu-dbus-xml.h"
 
@@ -145,9 +144,6 @@ VdGpuControl *
 vd_gpu_control_new(VdGpu *gpu, const char *path, GError **error)
 {
 	g_autoptr(VdGpuControl) c = g_new0(VdGpuControl, 1);
-	g_autofree char *guid = g_dbus_generate_guid();
-	g_autofree char *escaped = g_dbus_address_escape_value(path);
-	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
 
 	c->gpu = gpu;
 	c->path = g_strdup(path);
@@ -155,15 +151,9 @@ vd_gpu_control_new(VdGpu *gpu, const char *path, GError **error)
 	c->node = g_dbus_node_info_new_for_xml(vd_gpu_dbus_xml, error);
 	if (!c->node)
 		return NULL;
-	/* Never removes what is not a stale socket: a mistyped path must not cost a file. */
-	if (!daemon_socket_path_prepare("--control", path, error))
+	c->server = daemon_dbus_server_new(path, error);
+	if (!c->server)
 		return NULL;
-	c->server = g_dbus_server_new_sync(address, G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
-	                                   guid, NULL, NULL, error);
-	if (!c->server) {
-		g_prefix_error(error, "--control=%s: ", path);
-		return NULL;
-	}
 	g_signal_connect(c->server, "new-connection", G_CALLBACK(new_connection), c);
 	g_dbus_server_start(c->server);
 	return g_steal_pointer(&c);

@@ -6,10 +6,8 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sys/stat.h>
 
 #include "daemon/dbus-peer.h"
-#include "daemon/listen.h"
 #include "input/control.h"
 #include "input/dbus-xml.h"
 
@@ -331,18 +329,9 @@ input_dbus_new_connection(GDBusServer *server, GDBusConnection *conn, gpointer u
 gboolean
 input_dbus_listen(InputDbus *dbus, const char *path, GError **error)
 {
-	g_autofree char *guid = g_dbus_generate_guid();
-	g_autofree char *escaped = g_dbus_address_escape_value(path);
-	g_autofree char *address = g_strdup_printf("unix:path=%s", escaped);
-	if (!daemon_socket_path_prepare("--control", path, error))
+	dbus->server = daemon_dbus_server_new(path, error);
+	if (!dbus->server)
 		return FALSE;
-	dbus->server = g_dbus_server_new_sync(address,
-	                                      G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
-	                                      guid, NULL, NULL, error);
-	if (!dbus->server) {
-		g_prefix_error(error, "--control=%s: ", path);
-		return FALSE;
-	}
 	g_signal_connect(dbus->server, "new-connection", G_CALLBACK(input_dbus_new_connection),
 	                 dbus);
 	g_dbus_server_start(dbus->server);
