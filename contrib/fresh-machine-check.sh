@@ -14,7 +14,8 @@
 #   --mesa=backports  first installs QEMU from bookworm-backports with its recommended
 #                     packages, as its usual install instructions do: that brings Mesa 25
 #                     and libdrm from backports, the second kind of machine CI must pass on
-#   --keep            keeps the root (WORKDIR/root) for a look afterwards
+#   --keep            keeps the root (WORKDIR/root) for a look afterwards; remove it with
+#                     `rm -rf --one-file-system`, or rerun the check, which removes it
 #   WORKDIR           where the root is made (default /var/tmp/vd-fresh-machine); about
 #                     4 GB with the e2e guests
 # Needs root and mmdebstrap (installed when missing). Takes about 15 minutes on 2 cores:
@@ -65,6 +66,19 @@ fi
 
 root=$workdir/root
 mounted=()
+
+# Removes the root, never what is mounted in it: the root has the host's /dev and /sys
+# bind-mounted while the check runs, and an rm -rf through them would delete the host's
+# device nodes (it did once).
+remove_root()
+{
+	if findmnt -R "$root" >/dev/null 2>&1 || grep -q " $root/" /proc/self/mounts; then
+		echo "fresh-machine-check: $root still has file systems mounted; not removing it" >&2
+		return 1
+	fi
+	rm -rf --one-file-system "$root"
+}
+
 cleanup()
 {
 	local i
@@ -74,13 +88,13 @@ cleanup()
 	if [ "$keep" = 1 ]; then
 		say "root kept: $root"
 	else
-		rm -rf "$root"
+		remove_root
 	fi
 }
 trap cleanup EXIT
 
 mkdir -p "$workdir"
-rm -rf "$root"
+remove_root || exit 1
 sources=$workdir/debian.sources
 bash "$top/contrib/debian-sources.sh" bookworm bookworm-updates bookworm-security >"$sources"
 say "making a Debian 12 root (mmdebstrap --variant=important, plus git) in $root"
