@@ -78,6 +78,7 @@ VdVirgl *vd_virgl_new(const VdVirglOptions *opts, GError **error);
 
 /* The first DRM render node of the machine (libdrm's list), or NULL when it has none. */
 char *vd_virgl_find_render_node(void);
+
 /* Destroys every context and resource; pending fenced commands are completed first. */
 void vd_virgl_free(VdVirgl *virgl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdVirgl, vd_virgl_free)
