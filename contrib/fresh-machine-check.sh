@@ -115,7 +115,8 @@ done
 
 # The committed tree, as CI's clean clone has it.
 git clone -q "$top" "$root/root/vhost-desktop"
-say "cloned $(git -C "$top" rev-parse --short HEAD) into /root/vhost-desktop"
+commit=$(git -C "$root/root/vhost-desktop" rev-parse --short HEAD)
+say "cloned $commit into /root/vhost-desktop"
 
 # Usage: in_root COMMAND...: runs COMMAND in the tree inside the root, with a clean
 # environment (a login shell's, not this one's).
@@ -160,7 +161,7 @@ ci_last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$workdir/ci.log" | tail -n 1)
 
 echo
 echo "fresh Debian 12 root, Mesa from $mesa ($(in_root dpkg-query -W -f='${Version}' \
-	libgl1-mesa-dri 2>/dev/null || echo 'not installed')), tree at $(git -C "$top" rev-parse --short HEAD):"
+	libgl1-mesa-dri 2>/dev/null || echo 'not installed')), tree at $commit:"
 echo "  bash contrib/quick-start.sh: exit $qs_rc in $qs_s s${qs_last:+: $qs_last}"
 echo "  bash .ci/run:                exit $ci_rc in $ci_s s${ci_last:+: $ci_last}"
 [ "$qs_rc" -eq 0 ] && [ "$ci_rc" -eq 0 ]
