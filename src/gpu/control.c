@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon/dbus-peer.h"
+#include "daemon/error.h"
 #include "gpu/control.h"
 #include "gpu/gpu-dbus-xml.h"
 
@@ -28,26 +29,28 @@ vd_gpu_control_xml(void)
 }
 
 static void
-return_errno(GDBusMethodInvocation *inv, int err, unsigned int output)
+return_errno(GDBusMethodInvocation *inv, int err, unsigned int output,
+             unsigned int num_outputs)
 {
 	switch (err) {
 	case -ENOENT:
-		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-		                                      _("No output %u"), output);
+		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_NO_SUCH_OUTPUT,
+		                                      _("No output %u: this device has outputs 0 to %u"),
+		                                      output, num_outputs - 1);
 		break;
 	case -EINVAL:
-		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		                                      _("Size must be between %ux%u and %ux%u"),
 		                                      VD_GPU_MIN_SIZE, VD_GPU_MIN_SIZE,
 		                                      VD_GPU_MAX_SIZE, VD_GPU_MAX_SIZE);
 		break;
 	case -ENOTSUP:
 		g_dbus_method_invocation_return_error(
-			inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+			inv, DAEMON_ERROR, DAEMON_ERROR_NOT_SUPPORTED,
 			_("Displays follow the front-end's user interface (QEMU GPU socket)"));
 		break;
 	default:
-		g_dbus_method_invocation_return_error(inv, G_DBUS_ERROR, G_DBUS_ERROR_FAILED, "%s",
+		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_IO, "%s",
 		                                      g_strerror(-err));
 	}
 }
@@ -77,12 +80,8 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 		g_autoptr(GError) error = NULL;
 
 		g_variant_get(params, "(u&s)", &output, &path);
-		if (output >= gpu->opts.num_outputs) {
-			return_errno(inv, -ENOENT, output);
-			return;
-		}
 		if (vd_gpu_output_screenshot(gpu, output, path, &error) < 0) {
-			g_dbus_method_invocation_return_gerror(inv, error);
+			daemon_dbus_return_error(inv, g_steal_pointer(&error));
 			return;
 		}
 		g_dbus_method_invocation_return_value(inv, NULL);
@@ -94,7 +93,7 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 		g_variant_get(params, "(u)", &output);
 	}
 	if (output >= gpu->opts.num_outputs) {
-		return_errno(inv, -ENOENT, output);
+		return_errno(inv, -ENOENT, output, gpu->opts.num_outputs);
 		return;
 	}
 	if (g_str_equal(method, "Resize")) {
@@ -106,7 +105,7 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 		                        out->height);
 	}
 	if (ret < 0) {
-		return_errno(inv, ret, output);
+		return_errno(inv, ret, output, gpu->opts.num_outputs);
 		return;
 	}
 	g_dbus_method_invocation_return_value(inv, NULL);

@@ -235,12 +235,15 @@ int vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t w
                       uint32_t height);
 /* An x8r8g8b8 copy of what output index shows (black when nothing). */
 pixman_image_t *vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index);
+/*
+ * Writes what output index shows to the PNG file at path, which must be absolute.
+ * 0, or -1 with error in DAEMON_ERROR (daemon/error.h): NoSuchOutput, NoScanout
+ * (the guest has shown nothing on it yet), InvalidArgument, a file error.
+ */
 int vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error);
 
-/* png.c: 24-bit RGB PNG with stored deflate blocks. */
+/* png.c: x8r8g8b8 rows as a compressed 24-bit RGB PNG (libpng); NULL with error. */
 GBytes *vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height,
-                           size_t stride);
-uint32_t vd_png_crc32(uint32_t crc, const uint8_t *data, size_t len);
-uint32_t vd_png_adler32(uint32_t adler, const uint8_t *data, size_t len);
+                           size_t stride, GError **error);
 
 /* qemu-socket.c: the QEMU GPU socket, see qemu-socket.h. */

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "daemon/error.h"
 #include "gpu/gpu.h"
 #include "gpu/qemu-socket.h"
 
@@ -103,22 +104,56 @@ vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index)
 	return img;
 }
 
+/* What stops a screenshot of output index before any pixel is read; false with error. */
+static bool
+screenshot_possible(VdGpu *gpu, unsigned int index, const char *path, GError **error)
+{
+	if (index >= gpu->opts.num_outputs) {
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_SUCH_OUTPUT,
+		            _("No output %u: this device has outputs 0 to %u"), index,
+		            gpu->opts.num_outputs - 1);
+		return false;
+	}
+	/* The daemon's working directory means nothing to the caller (/ under systemd). */
+	if (!g_path_is_absolute(path)) {
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
+		            _("Screenshot path \"%s\" is relative: give an absolute path"), path);
+		return false;
+	}
+	if (!vd_gpu_resource_lookup(gpu, gpu->scanouts[index].resource_id)) {
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_SCANOUT,
+		            _("Output %u shows nothing yet: the guest has no scanout on it"),
+		            index);
+		return false;
+	}
+	return true;
+}
+
 int
 vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error)
 {
-	pixman_image_t *img = vd_gpu_output_snapshot(gpu, index);
+	g_autoptr(GError) file_error = NULL;
 	g_autoptr(GBytes) png = NULL;
-	gboolean ok;
+	pixman_image_t *img;
 
+	if (!screenshot_possible(gpu, index, path, error))
+		return -1;
+	img = vd_gpu_output_snapshot(gpu, index);
 	if (!img) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No output %u"), index);
-		return -ENOENT;
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_IO, _("Out of memory for a %ux%u copy"),
+		            gpu->scanouts[index].r.width, gpu->scanouts[index].r.height);
+		return -1;
 	}
 	png = vd_png_encode_xrgb(pixman_image_get_data(img), (uint32_t)pixman_image_get_width(img),
 	                         (uint32_t)pixman_image_get_height(img),
-	                         (size_t)pixman_image_get_stride(img));
+	                         (size_t)pixman_image_get_stride(img), error);
 	pixman_image_unref(img);
-	ok = g_file_set_contents(path, g_bytes_get_data(png, NULL), (gssize)g_bytes_get_size(png),
-	                         error);
-	return ok ? 0 : -EIO;
+	if (!png)
+		return -1;
+	if (!g_file_set_contents(path, g_bytes_get_data(png, NULL), (gssize)g_bytes_get_size(png),
+	                         &file_error)) {
+		daemon_error_from_file(error, file_error, path);
+		return -1;
+	}
+	return 0;
 }

@@ -22,7 +22,8 @@ src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/control.c
 nodist_src_gpu_libvdgpu_a_SOURCES = src/gpu/gpu-dbus-xml.h
 src_gpu_libvdgpu_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
-src_gpu_libvdgpu_a_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(LIBDRM_CFLAGS) $(FUZZ_CFLAGS)
+src_gpu_libvdgpu_a_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(PNG_CFLAGS) $(LIBDRM_CFLAGS) \
+	$(FUZZ_CFLAGS)
 CLEANFILES += src/gpu/gpu-dbus-xml.h
 dist_dbusinterface_DATA += data/org.vhostdesktop.Gpu1.xml
 src/gpu/libvdgpu_a-control.$(OBJEXT): src/gpu/gpu-dbus-xml.h
@@ -40,7 +41,7 @@ src_vhost_desktop_gpu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
 src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
 	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
-	$(GLIB_LIBS) $(PIXMAN_LIBS)
+	$(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS)
 
 # The man page (its own install variable, so no other fragment's list is touched).
 gpuman1dir = $(mandir)/man1

@@ -230,6 +230,22 @@ dbus_call(Fixture *f, const char *method, GVariant *params, GError **error)
 	                                   G_DBUS_CALL_FLAGS_NONE, 5000, NULL, error);
 }
 
+void
+assert_dbus_error(Fixture *f, const char *method, GVariant *params, const char *name,
+                  const char *message)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = dbus_call(f, method, params, &error);
+	g_autofree char *remote = NULL;
+
+	g_assert_null(r);
+	g_assert_nonnull(error);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, name);
+	g_dbus_error_strip_remote_error(error);
+	g_assert_cmpstr(error->message, ==, message);
+}
+
 GByteArray *
 screenshot(Fixture *f, unsigned int output, uint32_t *w, uint32_t *h)
 {

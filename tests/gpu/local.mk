@@ -2,9 +2,10 @@
 # the QEMU GPU socket against a socketpair peer, and integration through the
 # test front-end.
 GPU_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
-GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
-GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/vhost/libvhost.a \
-	$(VIRGL_LIB_LIBS) $(GLIB_LIBS) $(PIXMAN_LIBS)
+GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(ZLIB_CFLAGS)
+GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
+	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) $(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS) \
+	$(ZLIB_LIBS)
 
 gpu_unit_tests = \
 	tests/gpu/test-commands \
