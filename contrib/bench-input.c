@@ -81,7 +81,7 @@ static void
 call_async(Bench *b, const char *method, GVariant *params)
 {
 	/* No callback: NO_REPLY_EXPECTED, the cheapest call a client can make. */
-	g_dbus_connection_call(b->bus, NULL, "/org/vhostdesktop/Input", "org.vhostdesktop.Input1",
+	g_dbus_connection_call(b->bus, NULL, "/org/vhostdesktop/Input1", "org.vhostdesktop.Input1",
 	                       method, params, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
 }
 
@@ -118,7 +118,7 @@ producer(gpointer data)
 			g_usleep(50);
 			continue;
 		}
-		r = g_dbus_connection_call_sync(b->bus, NULL, "/org/vhostdesktop/Input",
+		r = g_dbus_connection_call_sync(b->bus, NULL, "/org/vhostdesktop/Input1",
 		                                "org.vhostdesktop.Input1", "InjectEvents", frames,
 		                                NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
 		if (!r)
@@ -177,7 +177,7 @@ main(int argc, char **argv)
 	/* Wait for the queue to run (the first calls may find it not started yet). */
 	for (int i = 0; i < 500; i++) {
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-		        b.bus, NULL, "/org/vhostdesktop/Input", "org.vhostdesktop.Input1",
+		        b.bus, NULL, "/org/vhostdesktop/Input1", "org.vhostdesktop.Input1",
 		        "MoveRelative", g_variant_new("(ii)", 1, 1), NULL, G_DBUS_CALL_FLAGS_NONE,
 		        -1, NULL, NULL);
 
@@ -226,7 +226,7 @@ main(int argc, char **argv)
 	g_thread_join(thread);
 	{
 		g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-		        b.bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties",
+		        b.bus, NULL, "/org/vhostdesktop/Input1", "org.freedesktop.DBus.Properties",
 		        "Get", g_variant_new("(ss)", "org.vhostdesktop.Input1", "DroppedFrames"),
 		        G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
 		g_autoptr(GVariant) v = NULL;

@@ -160,8 +160,8 @@ if vd_wait_serial '^@@VD-E2E-READY@@$' 120; then
 	qs_log "guest reading its tablet; injecting ${#injections[@]} frames over D-Bus"
 	injected=0
 	for e in "${injections[@]}"; do
-		if ! gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input \
-			--object-path /org/vhostdesktop/Input \
+		if ! gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input1 \
+			--object-path /org/vhostdesktop/Input1 \
 			--method org.vhostdesktop.Input1.InjectEvents "$e" >>"$VD_WORK/gdbus.log" 2>&1
 		then
 			injected=1

@@ -146,6 +146,23 @@ parse_range(const char *opt, const char *s, int32_t *min, int32_t *max, GError *
 	return TRUE;
 }
 
+/*
+ * GOption gives --seat the next argument when no =SEAT follows: `--seat
+ * --socket-path=X` names a seat "--socket-path=X". Checked before the other
+ * options, which would otherwise complain about the option swallowed.
+ */
+static gboolean
+check_seat_name(const InputOptions *o, GError **error)
+{
+	if (o->seat && (o->seat[0] == '-' || o->seat[0] == '\0')) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("--seat needs the name of a seat, e.g. --seat=seat0 (got \"%s\")"),
+		            o->seat);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static InputDesc *
 make_desc(const InputOptions *o, GError **error)
 {
@@ -186,8 +203,7 @@ make_desc(const InputOptions *o, GError **error)
 		        error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
 		        kinds ? _("give only one of --keyboard, --mouse, --tablet, --multitouch")
 		              : _("which device? Give one of --keyboard, --mouse, --tablet, "
-		                  "--evdev=PATH "
-		                  "or --multitouch"));
+		                  "--multitouch, --evdev=PATH or --seat=SEAT"));
 		return NULL;
 	}
 	input_virtual_options_init(&vopts);
@@ -247,9 +263,9 @@ main(int argc, char **argv)
 		  N_("Serve the D-Bus control interface on this Unix socket (peer-to-peer)"),
 		  N_("PATH") },
 		{ "dbus-session", 0, 0, G_OPTION_ARG_NONE, &o.dbus_session,
-		  N_("Also serve it on the session bus as org.vhostdesktop.Input"), NULL },
+		  N_("Also serve it on the session bus as org.vhostdesktop.Input1"), NULL },
 		{ "dbus-name", 0, 0, G_OPTION_ARG_STRING, &o.dbus_name,
-		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input)"), N_("NAME") },
+		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input1)"), N_("NAME") },
 		{ "evdev", 0, 0, G_OPTION_ARG_FILENAME, &o.evdev,
 		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
 		/* The name QEMU's vhost-user.json gives the option, which libvirt passes. */
@@ -286,7 +302,7 @@ main(int argc, char **argv)
 	g_option_context_set_main_group(ctx, group);
 	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	g_option_context_set_summary(ctx, _("vhost-user virtio-input back-end"));
-	if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || !check_seat_name(&o, &error) ||
 	    !daemon_options_check(&dopts, &error) ||
 	    !daemon_socket_paths_differ(dopts.socket_path, o.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);

@@ -3,6 +3,8 @@
 
 #include "input/control.h"
 
+#include "daemon/error.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -35,6 +37,12 @@ void
 input_control_free(InputControl *ctl)
 {
 	g_free(ctl);
+}
+
+InputControl *
+input_control_copy(const InputControl *ctl)
+{
+	return g_memdup2(ctl, sizeof(*ctl));
 }
 
 void
@@ -75,7 +83,7 @@ check_abs(const InputDesc *desc, unsigned int axis, const char *axis_name, int32
 	const InputAbsInfo *ai = &desc->abs[axis];
 
 	if (value < ai->min || value > ai->max) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("value %d out of the range of %s (%d..%d)"), value, axis_name,
 		            ai->min, ai->max);
 		return FALSE;
@@ -91,7 +99,7 @@ check_event(const InputDesc *desc, const InputEvent *ev, GError **error)
 
 	if (ev->type == EV_SYN) {
 		if (ev->code != SYN_REPORT && ev->code != SYN_MT_REPORT) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 			            _("EV_SYN code %u cannot be injected (only SYN_REPORT 0 and "
 			              "SYN_MT_REPORT 2)"),
 			            ev->code);
@@ -100,23 +108,23 @@ check_event(const InputDesc *desc, const InputEvent *ev, GError **error)
 		return TRUE;
 	}
 	if (!tname) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("unknown event type %u"), ev->type);
 		return FALSE;
 	}
 	if (!input_desc_has_type(desc, ev->type)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("unknown event type %s for this device (%s)"), tname, dev_name(desc));
 		return FALSE;
 	}
 	if (!input_desc_has_bit(desc, ev->type, ev->code)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("%s code %u is not one of this device (%s)"), tname, ev->code,
 		            dev_name(desc));
 		return FALSE;
 	}
 	if (ev->type == EV_KEY && (ev->value < 0 || ev->value > 2)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("EV_KEY value %d is not 0 (up), 1 (down) or 2 (repeat)"), ev->value);
 		return FALSE;
 	}
@@ -137,7 +145,7 @@ input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent 
                      GArray *out, GError **error)
 {
 	if (n > INPUT_CONTROL_MAX_EVENTS) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("too many events in one call (%u, at most %u)"), n,
 		            INPUT_CONTROL_MAX_EVENTS);
 		return FALSE;
@@ -146,7 +154,7 @@ input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent 
 		g_autoptr(GError) local = NULL;
 
 		if (!check_event(desc, &ev[i], &local)) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 			            _("event %u (%u, %u, %d): %s"), i, ev[i].type, ev[i].code,
 			            ev[i].value, local->message);
 			return FALSE;
@@ -163,7 +171,7 @@ input_control_key(InputControl *ctl, const InputDesc *desc, uint16_t code, gbool
                   GArray *out, GError **error)
 {
 	if (!input_desc_has_bit(desc, EV_KEY, code)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("key code %u is not one of this device (%s)"), code, dev_name(desc));
 		return FALSE;
 	}
@@ -177,7 +185,7 @@ input_control_button(InputControl *ctl, const InputDesc *desc, uint16_t code, gb
                      GArray *out, GError **error)
 {
 	if (code < BTN_MISC || !input_desc_has_bit(desc, EV_KEY, code)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("button %u is not one of this device (%s); BTN_LEFT is %u"), code,
 		            dev_name(desc), BTN_LEFT);
 		return FALSE;
@@ -192,7 +200,7 @@ input_control_move_rel(InputControl *ctl, const InputDesc *desc, int32_t dx, int
                        GArray *out, GError **error)
 {
 	if (!input_desc_has_bit(desc, EV_REL, REL_X) || !input_desc_has_bit(desc, EV_REL, REL_Y)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("this device (%s) has no relative axes REL_X/REL_Y (a mouse has)"),
 		            dev_name(desc));
 		return FALSE;
@@ -211,7 +219,7 @@ input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int3
                        GError **error)
 {
 	if (!input_desc_has_bit(desc, EV_ABS, ABS_X) || !input_desc_has_bit(desc, EV_ABS, ABS_Y)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("this device (%s) has no absolute axes ABS_X/ABS_Y (a tablet has)"),
 		            dev_name(desc));
 		return FALSE;
@@ -245,7 +253,7 @@ input_control_scroll(InputControl *ctl, const InputDesc *desc, int32_t v, int32_
 	unsigned int before = out->len;
 
 	if ((v && !has_v) || (h && !has_h)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("this device (%s) has no %s wheel"), dev_name(desc),
 		            v && !has_v ? _("vertical") : _("horizontal"));
 		return FALSE;
@@ -297,7 +305,7 @@ input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(needed); i++) {
 		if (!input_desc_has_bit(desc, EV_ABS, needed[i])) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 			            _("this device (%s) has no multitouch slots (start the daemon "
 			              "with --multitouch)"),
 			            dev_name(desc));
@@ -306,7 +314,7 @@ input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
 	}
 	slots = MIN(desc->abs[ABS_MT_SLOT].max + 1, INPUT_CONTROL_MAX_SLOTS);
 	if (desc->abs[ABS_MT_SLOT].min != 0 || slot >= (uint32_t)MAX(slots, 0)) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u out of range (this device has slots 0..%d)"), slot,
 		            slots - 1);
 		return FALSE;
@@ -317,12 +325,12 @@ input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
 	     !check_abs(desc, ABS_MT_POSITION_Y, "ABS_MT_POSITION_Y", y, error)))
 		return FALSE;
 	if (action == INPUT_TOUCH_DOWN && c->tracking_id >= 0) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u is already down"), slot);
 		return FALSE;
 	}
 	if (action != INPUT_TOUCH_DOWN && c->tracking_id < 0) {
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u is not down"), slot);
 		return FALSE;
 	}

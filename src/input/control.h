@@ -23,13 +23,15 @@ typedef enum {
 
 InputControl *input_control_new(void);
 void input_control_free(InputControl *ctl);
+/* A copy to try a call on: the original is left as it was if the call fails. */
+InputControl *input_control_copy(const InputControl *ctl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(InputControl, input_control_free)
 /* Forget contacts and wheel remainders (new device, guest reset). */
 void input_control_reset(InputControl *ctl);
 
 /*
  * Each appends whole frames (ending in SYN_REPORT) to out (InputEvent) and
- * returns TRUE, or appends nothing and sets a G_DBUS_ERROR_INVALID_ARGS error
+ * returns TRUE, or appends nothing and sets a DAEMON_ERROR_INVALID_ARGUMENT error
  * that says what is wrong.
  */
 gboolean input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent *ev,

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "daemon/dbus-peer.h"
+#include "daemon/error.h"
 #include "input/control.h"
 #include "input/dbus-xml.h"
 
@@ -136,8 +137,10 @@ input_dbus_send(InputDbus *dbus, GArray *events)
 	}
 }
 
+/* The events a call stands for, from the control state ctl (which it updates). */
 static gboolean
-input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *out, GError **error)
+input_dbus_build(InputDbus *dbus, InputControl *ctl, const char *method, GVariant *params,
+                 GArray *out, GError **error)
 {
 	const InputDesc *desc = input_device_get_desc(dbus->dev);
 
@@ -150,7 +153,7 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 		gint32 value;
 
 		if (n > INPUT_CONTROL_MAX_EVENTS) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 			            _("too many events in one call (%zu, at most %u)"), n,
 			            INPUT_CONTROL_MAX_EVENTS);
 			return FALSE;
@@ -162,14 +165,14 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 
 			g_array_append_val(evs, ev);
 		}
-		return input_control_inject(dbus->ctl, desc, (InputEvent *)(void *)evs->data,
+		return input_control_inject(ctl, desc, (InputEvent *)(void *)evs->data,
 		                            evs->len, out, error);
 	}
 	if (g_str_equal(method, "PressKey") || g_str_equal(method, "ReleaseKey")) {
 		guint16 code;
 
 		g_variant_get(params, "(q)", &code);
-		return input_control_key(dbus->ctl, desc, code, g_str_equal(method, "PressKey"),
+		return input_control_key(ctl, desc, code, g_str_equal(method, "PressKey"),
 		                         out, error);
 	}
 	if (g_str_equal(method, "Button")) {
@@ -177,7 +180,7 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 		gboolean pressed;
 
 		g_variant_get(params, "(qb)", &code, &pressed);
-		return input_control_button(dbus->ctl, desc, code, pressed, out, error);
+		return input_control_button(ctl, desc, code, pressed, out, error);
 	}
 	if (g_str_equal(method, "MoveRelative") || g_str_equal(method, "MoveAbsolute") ||
 	    g_str_equal(method, "Scroll")) {
@@ -185,10 +188,10 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 
 		g_variant_get(params, "(ii)", &a, &b);
 		if (g_str_equal(method, "MoveRelative"))
-			return input_control_move_rel(dbus->ctl, desc, a, b, out, error);
+			return input_control_move_rel(ctl, desc, a, b, out, error);
 		if (g_str_equal(method, "MoveAbsolute"))
-			return input_control_move_abs(dbus->ctl, desc, a, b, out, error);
-		return input_control_scroll(dbus->ctl, desc, a, b, out, error);
+			return input_control_move_abs(ctl, desc, a, b, out, error);
+		return input_control_scroll(ctl, desc, a, b, out, error);
 	}
 	if (g_str_equal(method, "Touch")) {
 		guint32 slot;
@@ -199,11 +202,11 @@ input_dbus_build(InputDbus *dbus, const char *method, GVariant *params, GArray *
 		g_variant_get(params, "(u&sii)", &slot, &action, &x, &y);
 		a = input_touch_action_from_string(action);
 		if (a < 0) {
-			g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 			            _("unknown touch action \"%s\" (down, motion or up)"), action);
 			return FALSE;
 		}
-		return input_control_touch(dbus->ctl, desc, slot, (InputTouchAction)a, x, y, out,
+		return input_control_touch(ctl, desc, slot, (InputTouchAction)a, x, y, out,
 		                           error);
 	}
 	g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD, _("no method %s"), method);
@@ -217,6 +220,7 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path, c
 {
 	InputDbus *dbus = user_data;
 	g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(InputEvent));
+	g_autoptr(InputControl) trial = NULL;
 	GError *error = NULL;
 
 	if (g_str_equal(method, "SetGrab")) {
@@ -225,32 +229,38 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path, c
 		g_variant_get(params, "(b)", &grab);
 		if (!dbus->grab_ops) {
 			g_dbus_method_invocation_return_error(
-			        inv, G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+			        inv, DAEMON_ERROR, DAEMON_ERROR_NOT_SUPPORTED,
 			        _("this device has no host devices to grab (only --evdev and "
 			          "--seat do)"));
 			return;
 		}
 		if (!dbus->grab_ops->set_grab(dbus->grab_opaque, grab, &error)) {
-			g_dbus_method_invocation_take_error(inv, error);
+			daemon_dbus_return_error(inv, error);
 			return;
 		}
 		g_dbus_method_invocation_return_value(inv, NULL);
 		return;
 	}
 	/*
-	 * Say so rather than drop the events silently: the caller can retry. Checked
-	 * first, so a refused call changes no state (touch contacts, wheel rests).
+	 * The call is tried on a copy of the control state: a refused call changes
+	 * no state (touch contacts, wheel rests). Invalid arguments are reported
+	 * first, whether or not the guest runs; then a call that is valid but has
+	 * no guest to go to says so rather than dropping the events: the caller can
+	 * retry.
 	 */
+	trial = input_control_copy(dbus->ctl);
+	if (!input_dbus_build(dbus, trial, method, params, out, &error)) {
+		daemon_dbus_return_error(inv, error);
+		return;
+	}
 	if (!input_device_is_running(dbus->dev)) {
-		g_dbus_method_invocation_return_dbus_error(
-		        inv, INPUT_DBUS_ERROR_NOT_RUNNING,
+		g_dbus_method_invocation_return_error(
+		        inv, DAEMON_ERROR, DAEMON_ERROR_NOT_RUNNING,
 		        _("the guest driver does not run the event queue (yet): events not sent"));
 		return;
 	}
-	if (!input_dbus_build(dbus, method, params, out, &error)) {
-		g_dbus_method_invocation_take_error(inv, error);
-		return;
-	}
+	input_control_free(dbus->ctl);
+	dbus->ctl = g_steal_pointer(&trial);
 	input_dbus_send(dbus, out);
 	g_dbus_method_invocation_return_value(inv, NULL);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * org.vhostdesktop.Input1 (data/org.vhostdesktop.Input1.xml) at
- * /org/vhostdesktop/Input: on a peer-to-peer socket (--control=PATH) and,
- * optionally, on the session bus.
+ * /org/vhostdesktop/Input1: on a peer-to-peer socket (--control=PATH) and,
+ * optionally, on the session bus as org.vhostdesktop.Input1 (docs/dbus.md).
  */
 #pragma once
 
@@ -10,10 +10,9 @@
 
 #include "input/device.h"
 
-#define INPUT_DBUS_PATH "/org/vhostdesktop/Input"
+#define INPUT_DBUS_PATH "/org/vhostdesktop/Input1"
 #define INPUT_DBUS_INTERFACE "org.vhostdesktop.Input1"
-#define INPUT_DBUS_NAME "org.vhostdesktop.Input"
-#define INPUT_DBUS_ERROR_NOT_RUNNING "org.vhostdesktop.Input1.Error.NotRunning"
+#define INPUT_DBUS_NAME "org.vhostdesktop.Input1"
 
 typedef struct InputDbus InputDbus;
 

@@ -561,8 +561,15 @@ input_seat_new(const char *seat_name, const char *hotkey, const InputDesc *desc,
 	seat->watch = g_unix_fd_add(libinput_get_fd(seat->li), G_IO_IN, input_seat_dispatch, seat);
 	/* Devices present now were added during assign_seat: handle them. */
 	input_seat_dispatch(-1, G_IO_IN, seat);
-	g_message(_("seat %s: %u devices; hot-key %s switches between guest and host"), seat_name,
-	          g_hash_table_size(seat->fds), hotkey ? hotkey : INPUT_SEAT_DEFAULT_HOTKEY);
+	if (g_hash_table_size(seat->fds) == 0)
+		/* Not an error: a device plugged in later is taken (hotplug). */
+		g_message(_("seat %s has no input devices that this user can open; waiting for one "
+		            "to be plugged in"),
+		          seat_name);
+	else
+		g_message(_("seat %s: %u devices"), seat_name, g_hash_table_size(seat->fds));
+	g_message(_("hot-key %s switches the seat's devices between guest and host"),
+	          hotkey ? hotkey : INPUT_SEAT_DEFAULT_HOTKEY);
 	return g_steal_pointer(&seat);
 }
 

@@ -125,8 +125,8 @@ inject()
 {
 	local method=$1
 	shift
-	gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input \
-		--object-path /org/vhostdesktop/Input --method "org.vhostdesktop.Input1.$method" \
+	gdbus call --address "unix:path=$ctl" --dest org.vhostdesktop.Input1 \
+		--object-path /org/vhostdesktop/Input1 --method "org.vhostdesktop.Input1.$method" \
 		"$@" >>"$VD_WORK/gdbus.log" 2>&1
 }
 

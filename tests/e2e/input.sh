@@ -100,8 +100,8 @@ inject_to()
 {
 	local to=$1
 	shift
-	gdbus call --address "unix:path=$to" --dest org.vhostdesktop.Input \
-		--object-path /org/vhostdesktop/Input --method "org.vhostdesktop.Input1.$1" "${@:2}" \
+	gdbus call --address "unix:path=$to" --dest org.vhostdesktop.Input1 \
+		--object-path /org/vhostdesktop/Input1 --method "org.vhostdesktop.Input1.$1" "${@:2}" \
 		>>"$VD_WORK/gdbus.log" 2>&1
 }
 
@@ -111,8 +111,8 @@ poll_leds()
 {
 	local n=0
 	while [ "$n" -lt 200 ]; do
-		leds=$(gdbus call --address "unix:path=$kbd_ctl" --dest org.vhostdesktop.Input \
-			--object-path /org/vhostdesktop/Input --method org.freedesktop.DBus.Properties.Get \
+		leds=$(gdbus call --address "unix:path=$kbd_ctl" --dest org.vhostdesktop.Input1 \
+			--object-path /org/vhostdesktop/Input1 --method org.freedesktop.DBus.Properties.Get \
 			org.vhostdesktop.Input1 Leds 2>&1)
 		[ "$leds" = "(<uint32 2>,)" ] && return 0
 		sleep 0.1

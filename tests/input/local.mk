@@ -1,5 +1,5 @@
 # tests/input: unit tests of the virtio-input device, integration through the test front-end.
-INPUT_TEST_LDADD = src/input/libvdinput.a $(GLIB_LIBS)
+INPUT_TEST_LDADD = src/input/libvdinput.a src/daemon/libdaemon.a $(GLIB_LIBS)
 INPUT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DINPUT_TEST_DATA=\"$(abs_top_srcdir)/tests/data/input\"
 
 input_unit_tests = \
@@ -40,6 +40,10 @@ tests_input_test_integration_SOURCES = tests/input/test-integration.c
 tests_input_test_integration_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_input_test_integration_LDADD = $(VFE_LIBS)
 EXTRA_tests_input_test_integration_DEPENDENCIES = src/vhost-desktop-input
+
+# The exact messages about device options, --seat without devices.
+TESTS += tests/input/option-errors.sh
+EXTRA_DIST += tests/input/option-errors.sh
 
 # End to end in a QEMU 10 guest, on the harness of tests/e2e (lib.sh).
 TESTS += tests/e2e/input.sh

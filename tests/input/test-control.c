@@ -2,6 +2,7 @@
 /* Control requests turned into frames: touch contacts, wheel detents, checks. */
 #include <gio/gio.h>
 
+#include "daemon/error.h"
 #include "input/control.h"
 #include "input/virtual.h"
 
@@ -87,7 +88,7 @@ test_touch(void)
 	expect(out, up1, G_N_ELEMENTS(up1));
 
 	g_assert_false(input_control_touch(ctl, desc, 1, INPUT_TOUCH_UP, 0, 0, out, &error));
-	g_assert_error(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+	g_assert_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT);
 	g_assert_cmpstr(error->message, ==, "slot 1 is not down");
 	g_clear_error(&error);
 	g_assert_false(input_control_touch(ctl, desc, 2, INPUT_TOUCH_DOWN, 0, 0, out, &error));

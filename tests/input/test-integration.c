@@ -84,7 +84,7 @@ get_prop(Fixture *f, const char *name)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) r = g_dbus_connection_call_sync(
-	        f->bus, NULL, "/org/vhostdesktop/Input", "org.freedesktop.DBus.Properties", "Get",
+	        f->bus, NULL, "/org/vhostdesktop/Input1", "org.freedesktop.DBus.Properties", "Get",
 	        g_variant_new("(ss)", "org.vhostdesktop.Input1", name), G_VARIANT_TYPE("(v)"),
 	        G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, &error);
 	GVariant *v;
@@ -172,7 +172,7 @@ fixture_teardown(Fixture *f, gconstpointer data)
 static GVariant *
 call(Fixture *f, const char *method, GVariant *params, GError **error)
 {
-	return g_dbus_connection_call_sync(f->bus, NULL, "/org/vhostdesktop/Input",
+	return g_dbus_connection_call_sync(f->bus, NULL, "/org/vhostdesktop/Input1",
 	                                   "org.vhostdesktop.Input1", method, params, NULL,
 	                                   G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, error);
 }
@@ -269,7 +269,7 @@ test_long_frame(Fixture *f, gconstpointer data)
 }
 
 static void
-test_bad_args(Fixture *f, gconstpointer data)
+assert_bad_args(Fixture *f)
 {
 	static const struct {
 		const char *method;
@@ -298,10 +298,7 @@ test_bad_args(Fixture *f, gconstpointer data)
 		{ "Button", "(uint16 30, true)",
 		  "button 30 is not one of this device (vhost-desktop tablet); BTN_LEFT is 272" },
 	};
-	g_autoptr(GVariant) delivered = NULL;
 
-	fixture_setup(f, tablet_args);
-	start_guest(f);
 	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autoptr(GError) error = NULL;
 		g_autoptr(GVariant) params =
@@ -314,10 +311,21 @@ test_bad_args(Fixture *f, gconstpointer data)
 		g_assert_null(r);
 		g_assert_true(g_dbus_error_is_remote_error(error));
 		remote = g_dbus_error_get_remote_error(error);
-		g_assert_cmpstr(remote, ==, "org.freedesktop.DBus.Error.InvalidArgs");
+		g_assert_cmpstr(remote, ==, "org.vhostdesktop.Error.InvalidArgument");
 		g_dbus_error_strip_remote_error(error);
 		g_assert_cmpstr(error->message, ==, cases[i].message);
 	}
+}
+
+/* A call the device can never take says why, with or without a guest. */
+static void
+test_bad_args(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GVariant) delivered = NULL;
+
+	fixture_setup(f, tablet_args);
+	start_guest(f);
+	assert_bad_args(f);
 	/* Nothing of the rejected calls reached the guest. */
 	g_assert_cmpint(vfe_queue_wait_used(f->fe, 0, 100, NULL, NULL), ==, -ETIMEDOUT);
 	delivered = get_prop(f, "DeliveredEvents");
@@ -411,7 +419,7 @@ test_status(Fixture *f, gconstpointer data)
 	fixture_setup(f, args);
 	start_guest(f);
 	sub = g_dbus_connection_signal_subscribe(f->bus, NULL, "org.vhostdesktop.Input1",
-	                                         "StatusEvent", "/org/vhostdesktop/Input", NULL,
+	                                         "StatusEvent", "/org/vhostdesktop/Input1", NULL,
 	                                         G_DBUS_SIGNAL_FLAGS_NONE, on_status, &seen, NULL);
 	/* The guest turns Caps Lock on, as the Linux driver does through the status queue. */
 	gpa = vfe_alloc(f->fe, sizeof(led), 8);
@@ -601,6 +609,28 @@ wait_running(Fixture *f, gboolean want)
 	}
 }
 
+/* With no guest driver running, a call the device can never take still says why. */
+static void
+test_bad_args_no_guest(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = NULL;
+	g_autofree char *remote = NULL;
+
+	fixture_setup(f, tablet_args);
+	vfe_disconnect(f->fe);
+	wait_running(f, FALSE);
+	assert_bad_args(f);
+	/* A valid call has nowhere to go: NotRunning. */
+	r = call(f, "MoveAbsolute", g_variant_new("(ii)", 5, 5), &error);
+	g_assert_null(r);
+	remote = g_dbus_error_get_remote_error(error);
+	g_assert_cmpstr(remote, ==, "org.vhostdesktop.Error.NotRunning");
+	g_dbus_error_strip_remote_error(error);
+	g_assert_cmpstr(error->message, ==,
+	                "the guest driver does not run the event queue (yet): events not sent");
+}
+
 static void
 test_reconnect(Fixture *f, gconstpointer data)
 {
@@ -632,16 +662,19 @@ test_reconnect(Fixture *f, gconstpointer data)
 	read_events(f, got, 8);
 	assert_events(got, first, 8);
 
-	/* QEMU goes away with the finger down; input meanwhile is refused, not queued. */
+	/*
+	 * QEMU goes away with the finger down: the contact is forgotten with the
+	 * device's state, and valid input meanwhile is refused, not queued.
+	 */
 	vfe_disconnect(f->fe);
 	wait_running(f, FALSE);
-	r = call(f, "Touch", g_variant_new("(usii)", 0, "up", 0, 0), &error);
+	r = call(f, "Touch", g_variant_new("(usii)", 0, "down", 1, 1), &error);
 	g_assert_null(r);
 	g_assert_true(g_dbus_error_is_remote_error(error));
 	{
 		g_autofree char *remote = g_dbus_error_get_remote_error(error);
 
-		g_assert_cmpstr(remote, ==, "org.vhostdesktop.Input1.Error.NotRunning");
+		g_assert_cmpstr(remote, ==, "org.vhostdesktop.Error.NotRunning");
 	}
 
 	/* A new boot: the old contact is forgotten, the new one starts clean. */
@@ -693,7 +726,7 @@ test_session_bus(Fixture *f, gconstpointer data)
 	deadline = g_get_monotonic_time() + TIMEOUT * 1000;
 	for (;;) {
 		r = g_dbus_connection_call_sync(
-		        session, "org.vhostdesktop.Input", "/org/vhostdesktop/Input",
+		        session, "org.vhostdesktop.Input1", "/org/vhostdesktop/Input1",
 		        "org.vhostdesktop.Input1", "PressKey", g_variant_new("(q)", KEY_B), NULL,
 		        G_DBUS_CALL_FLAGS_NONE, TIMEOUT, NULL, NULL);
 		if (r)
@@ -761,6 +794,8 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	g_test_add("/input/integration/bad-args", Fixture, NULL, NULL, test_bad_args,
 	           fixture_teardown);
+	g_test_add("/input/integration/bad-args-no-guest", Fixture, NULL, NULL,
+	           test_bad_args_no_guest, fixture_teardown);
 	g_test_add("/input/integration/config", Fixture, NULL, NULL, test_config, fixture_teardown);
 	g_test_add("/input/integration/status", Fixture, NULL, NULL, test_status, fixture_teardown);
 	g_test_add("/input/integration/short-buffer", Fixture, NULL, NULL, test_short_buffer,

@@ -23,7 +23,7 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-out=$(timeout 10 gdbus call --address "unix:path=$work/gpu.ctl" --dest org.vhostdesktop.Gpu \
+out=$(timeout 10 gdbus call --address "unix:path=$work/gpu.ctl" --dest org.vhostdesktop.Gpu1 \
 	--object-path /org/vhostdesktop/Gpu1 --method org.vhostdesktop.Gpu1.ListOutputs 2>&1)
 if [[ $out == *"uint32 1280, uint32 800"* ]]; then
 	echo "ok 1 - gdbus lists the GPU's outputs: $out"
@@ -31,7 +31,7 @@ else
 	echo "not ok 1 - gdbus ListOutputs on the GPU control socket: $out"
 fi
 out=$(timeout 10 gdbus introspect --address "unix:path=$work/input.ctl" \
-	--dest org.vhostdesktop.Input --object-path /org/vhostdesktop/Input 2>&1)
+	--dest org.vhostdesktop.Input1 --object-path /org/vhostdesktop/Input1 2>&1)
 if [[ $out == *"interface org.vhostdesktop.Input1"* ]]; then
 	echo "ok 2 - gdbus introspects the input daemon's interface"
 else
