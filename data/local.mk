@@ -1,5 +1,5 @@
-# data: systemd user units, QEMU vhost-user descriptors and the input daemon's man page.
-# (The GPU man page and the D-Bus interface XML are installed by src/gpu and src/input.)
+# data: systemd user units, QEMU vhost-user descriptors and the man pages.
+# (The D-Bus interface XML is installed by src/gpu and src/input.)
 
 # Generated with the configured directories, as the automake manual recommends for
 # installation directories: configure only knows them unexpanded (${exec_prefix}/bin).
@@ -16,15 +16,17 @@ systemduserunit_DATA = $(data_units)
 vhostuserdir = $(datadir)/qemu/vhost-user
 vhostuser_DATA = $(data_descriptors)
 
-inputman1dir = $(mandir)/man1
-dist_inputman1_DATA = data/vhost-desktop-input.1
+# The man pages name installed paths: generated like the units.
+data_man = data/vhost-desktop-gpu.1 data/vhost-desktop-input.1
+man1_MANS = $(data_man)
 
-EXTRA_DIST += $(data_units:=.in) $(data_descriptors:=.in)
-CLEANFILES += $(data_units) $(data_descriptors)
+EXTRA_DIST += $(data_units:=.in) $(data_descriptors:=.in) $(data_man:=.in)
+CLEANFILES += $(data_units) $(data_descriptors) $(data_man)
 
-data_edit = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@VERSION[@]|$(VERSION)|g'
+data_edit = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@datadir[@]|$(datadir)|g' \
+	-e 's|@systemduserunitdir[@]|$(systemduserunitdir)|g' -e 's|@VERSION[@]|$(VERSION)|g'
 
-$(data_units) $(data_descriptors): Makefile
+$(data_units) $(data_descriptors) $(data_man): Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && rm -f $@ $@.tmp && \
 	$(data_edit) $(top_srcdir)/$@.in > $@.tmp && mv $@.tmp $@
 data/vhost-desktop-gpu@.socket: $(top_srcdir)/data/vhost-desktop-gpu@.socket.in
@@ -33,7 +35,5 @@ data/vhost-desktop-input@.socket: $(top_srcdir)/data/vhost-desktop-input@.socket
 data/vhost-desktop-input@.service: $(top_srcdir)/data/vhost-desktop-input@.service.in
 data/50-vhost-desktop-gpu.json: $(top_srcdir)/data/50-vhost-desktop-gpu.json.in
 data/50-vhost-desktop-input.json: $(top_srcdir)/data/50-vhost-desktop-input.json.in
-
-# distcheck installs into a private prefix: keep the unit directory inside it, not where
-# systemd's pkg-config file points (/usr/lib/systemd/user).
-AM_DISTCHECK_CONFIGURE_FLAGS = --with-systemduserunitdir='$${libdir}/systemd/user'
+data/vhost-desktop-gpu.1: $(top_srcdir)/data/vhost-desktop-gpu.1.in
+data/vhost-desktop-input.1: $(top_srcdir)/data/vhost-desktop-input.1.in

@@ -42,7 +42,3 @@ src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
 src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
 	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
 	$(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS)
-
-# The man page (its own install variable, so no other fragment's list is touched).
-gpuman1dir = $(mandir)/man1
-dist_gpuman1_DATA = data/vhost-desktop-gpu.1

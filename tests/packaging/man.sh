@@ -1,6 +1,8 @@
 #!/bin/bash
 # Both man pages render without a single warning: groff with all warnings, and man(1) as
-# a user runs it.
+# a user runs it; they document every option of --help and every method of their D-Bus
+# interface with its signature, have the sections a user looks for, and name installed
+# paths as configured (no @variable@ left).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 pages="data/vhost-desktop-gpu.1 data/vhost-desktop-input.1"
@@ -9,10 +11,10 @@ if ! command -v groff >/dev/null; then
 	echo "1..0 # SKIP groff is not installed"
 	exit 77
 fi
-echo "1..6"
+echo "1..10"
 n=0
 for p in $pages; do
-	f=$top_srcdir/$p
+	f=${top_builddir:-.}/$p
 	out=$(groff -man -ww -z "$f" 2>&1)
 	rc=$?
 	n=$((n + 1))
@@ -38,4 +40,24 @@ for p in $pages; do
 	done
 	if [ -z "$missing" ]; then echo "ok $n - $p documents every option of --help"; else
 		echo "not ok $n - $p documents every option of --help (missing:$missing)"; fi
+
+	# Every method of the interface, as NAME( in the page, with its arguments' types.
+	n=$((n + 1))
+	case $p in *gpu*) xml=org.vhostdesktop.Gpu1.xml ;; *) xml=org.vhostdesktop.Input1.xml ;; esac
+	missing=
+	for m in $(grep -oE '<method name="[A-Za-z]+"' "$top_srcdir/data/$xml" | cut -d'"' -f2); do
+		grep -qE "^\.BI? $m\(" "$f" || grep -qE "\" $m\(" "$f" || missing="$missing $m"
+	done
+	if [ -z "$missing" ]; then echo "ok $n - $p documents every method of $xml"; else
+		echo "not ok $n - $p documents every method of $xml (missing:$missing)"; fi
+
+	n=$((n + 1))
+	missing=
+	for sec in NAME SYNOPSIS DESCRIPTION OPTIONS "D-BUS INTERFACE" ENVIRONMENT FILES \
+		"EXIT STATUS" EXAMPLES "SEE ALSO"; do
+		grep -qx "\.SH $sec" "$f" || missing="$missing [$sec]"
+	done
+	if grep -q '@[a-zA-Z_]*@' "$f"; then missing="$missing (unsubstituted @variables@)"; fi
+	if [ -z "$missing" ]; then echo "ok $n - $p has every section, paths substituted"; else
+		echo "not ok $n - $p sections:$missing"; fi
 done
