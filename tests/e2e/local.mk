@@ -7,7 +7,8 @@ e2e_tests = \
 	tests/e2e/gpu-virgl-mesa.sh \
 	tests/e2e/udmabuf.sh \
 	tests/e2e/desktop-pixman.sh \
-	tests/e2e/desktop-gl.sh
+	tests/e2e/desktop-gl.sh \
+	tests/e2e/doc-examples.sh
 TESTS += $(e2e_tests)
 EXTRA_DIST += \
 	$(e2e_tests) \
@@ -16,6 +17,8 @@ EXTRA_DIST += \
 	tests/e2e/build-initramfs.sh \
 	tests/e2e/qmp.py \
 	tests/e2e/ppm.py \
+	tests/e2e/png.py \
+	tests/e2e/doc-examples.py \
 	tests/e2e/ppm-bands.py \
 	tests/e2e/build-debian-root.sh \
 	tests/e2e/desktop.sh \

@@ -1,9 +1,14 @@
-"""Reading QEMU's screendumps (binary PPM, P6) for the end-to-end checks."""
+"""Reading QEMU's screendumps (binary PPM, P6) for the end-to-end checks; the daemon's
+PNG screenshots are read by png.py, through the same call."""
+
+from png import read_png
 
 
 def read_ppm(path):
     with open(path, "rb") as f:
         data = f.read()
+    if data[:4] == b"\x89PNG":
+        return read_png(path)
     fields = []
     pos = 0
     # Header: magic, width, height, maxval, separated by whitespace; comments start with #.
