@@ -3,7 +3,10 @@
  * Runs a fuzz target over saved inputs without libFuzzer, so that the corpus
  * and every crash reproducer are regression tests in `make check`. Linked
  * with each target's LLVMFuzzerTestOneInput.
- * Usage: PROGRAM DIR-OR-FILE...; prints TAP, one line per input, in name order.
+ * Usage: PROGRAM CORPUS-DIR [CRASHES-DIR-OR-FILE...]; prints TAP, one line per
+ * input, in name order. Every path must exist and the corpus must hold at least
+ * one input (crash directories may be empty): a renamed or emptied corpus fails
+ * the test rather than passing it with nothing replayed.
  */
 #include <glib.h>
 #include <stdint.h>
@@ -17,10 +20,15 @@ compare_paths(gconstpointer a, gconstpointer b)
 	return g_strcmp0(*(char *const *)a, *(char *const *)b);
 }
 
-/* Directories contribute their files, minus dot files (.keep holds an empty one in git). */
-static void
+/*
+ * Directories contribute their files, minus dot files (.keep holds an empty one
+ * in git). Returns how many, or -1 for a path that does not exist.
+ */
+static int
 collect(GPtrArray *files, const char *arg)
 {
+	guint before = files->len;
+
 	if (g_file_test(arg, G_FILE_TEST_IS_DIR)) {
 		g_autoptr(GDir) dir = g_dir_open(arg, 0, NULL);
 		const char *name;
@@ -30,7 +38,10 @@ collect(GPtrArray *files, const char *arg)
 				g_ptr_array_add(files, g_build_filename(arg, name, NULL));
 	} else if (g_file_test(arg, G_FILE_TEST_EXISTS)) {
 		g_ptr_array_add(files, g_strdup(arg));
+	} else {
+		return -1;
 	}
+	return (int)(files->len - before);
 }
 
 int
@@ -38,8 +49,22 @@ main(int argc, char **argv)
 {
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
 
-	for (int i = 1; i < argc; i++)
-		collect(files, argv[i]);
+	if (argc < 2) {
+		printf("Bail out! usage: %s CORPUS-DIR [CRASHES-DIR...]\n", argv[0]);
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		int n = collect(files, argv[i]);
+
+		if (n < 0) {
+			printf("Bail out! %s does not exist\n", argv[i]);
+			return 1;
+		}
+		if (i == 1 && n == 0) {
+			printf("Bail out! the corpus %s holds no input\n", argv[i]);
+			return 1;
+		}
+	}
 	g_ptr_array_sort(files, compare_paths);
 	printf("1..%u\n", files->len);
 	for (guint i = 0; i < files->len; i++) {
