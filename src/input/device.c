@@ -21,9 +21,7 @@ struct InputDevice {
 	GArray *status_handlers; /* InputStatusHandler */
 	void (*reset_func)(void *user_data);
 	void *reset_data;
-	bool warned_event_buf;
-	bool warned_status_buf;
-	bool warned_status_type;
+	VdRateLimit faults; /* what the guest gets logged */
 	InputDeviceStats stats;
 };
 
@@ -61,11 +59,9 @@ input_device_flush(InputDevice *dev)
 			break;
 		size = vhost_iov_size(elem->in_sg, elem->in_num);
 		if (size < sizeof(ev)) {
-			if (!dev->warned_event_buf)
-				g_warning(
-				        "guest bug: event buffer with %zu writable bytes, need %zu",
-				        size, sizeof(ev));
-			dev->warned_event_buf = true;
+			vd_log_fault(&dev->faults, VD_FAULT_GUEST, NULL,
+			             "event buffer with %zu writable bytes, need %zu", size,
+			             sizeof(ev));
 			vhost_queue_push(vq, elem, 0);
 		} else {
 			vhost_iov_from_buf(elem->in_sg, elem->in_num, 0, &ev, sizeof(ev));
@@ -92,11 +88,9 @@ input_device_status(InputDevice *dev, VhostQueue *vq)
 		size_t size = vhost_iov_size(elem->out_sg, elem->out_num);
 
 		if (size < sizeof(ev)) {
-			if (!dev->warned_status_buf)
-				g_warning("guest bug: status buffer with %zu readable bytes, need "
-				          "%zu",
-				          size, sizeof(ev));
-			dev->warned_status_buf = true;
+			vd_log_fault(&dev->faults, VD_FAULT_GUEST, NULL,
+			             "status buffer with %zu readable bytes, need %zu", size,
+			             sizeof(ev));
 		} else {
 			uint16_t type, code;
 			int32_t value;
@@ -107,12 +101,9 @@ input_device_status(InputDevice *dev, VhostQueue *vq)
 			value = (int32_t)GUINT32_FROM_LE(ev.value);
 			/* Only what the device has: LEDs, sounds, force feedback it announced. */
 			if (type != EV_SYN && !input_desc_has_bit(dev->desc, type, code)) {
-				if (!dev->warned_status_type)
-					g_warning("guest bug: status event type %u code %u the "
-					          "device "
-					          "does not have",
-					          type, code);
-				dev->warned_status_type = true;
+				vd_log_fault(&dev->faults, VD_FAULT_GUEST, NULL,
+				             "status event type %u code %u the device does not have",
+				             type, code);
 			} else if (type != EV_SYN) {
 				dev->stats.status_events++;
 				for (unsigned int i = 0; i < dev->status_handlers->len; i++) {
@@ -165,9 +156,7 @@ input_reset(void *opaque)
 	/* A new driver must not see the previous one's events. */
 	input_event_queue_clear(dev->events);
 	input_config_reset(&dev->config);
-	dev->warned_event_buf = false;
-	dev->warned_status_buf = false;
-	dev->warned_status_type = false;
+	vd_rate_limit_reset(&dev->faults);
 	if (dev->reset_func)
 		dev->reset_func(dev->reset_data);
 }

@@ -10,6 +10,7 @@
 #include "input/config.h"
 #include "input/desc.h"
 #include "input/event-queue.h"
+#include "vhost/fault.h"
 #include "vhost/vhost.h"
 
 #define INPUT_QUEUE_EVENT 0u

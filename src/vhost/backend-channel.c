@@ -51,7 +51,7 @@ backend_readable(int fd, GIOCondition cond, gpointer data)
 		if (ch->acks_pending)
 			ch->acks_pending--;
 		if (!(hdr->flags & VHOST_USER_REPLY_MASK)) {
-			vhost_dev_warn(dev, "front-end bug: unexpected %s request on the backend channel",
+			vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "unexpected %s request on the backend channel",
 			               vhost_user_backend_request_name(hdr->request));
 		} else if (value != 0 && !ch->warned_refused) {
 			ch->warned_refused = true;
@@ -95,7 +95,8 @@ vhost_backend_send(VhostDev *dev, VhostBackendChannel *ch, uint32_t request, con
 	ret = vhost_msg_write(ch->fd, request, flags, payload, size, NULL, 0,
 	                      BACKEND_WRITE_TIMEOUT_MS);
 	if (ret < 0) {
-		vhost_dev_warn(dev, "cannot send %s on the backend channel: %s",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "cannot send %s on the backend channel: %s",
 		               vhost_user_backend_request_name(request), g_strerror(-ret));
 		return ret;
 	}

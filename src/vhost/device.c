@@ -19,8 +19,6 @@
 #include "vhost-private.h"
 
 #define REPLY_TIMEOUT_MS 2000
-#define WARN_BURST 20
-#define WARN_INTERVAL_US (10 * G_USEC_PER_SEC)
 
 /* Everything a handler gets; fds are taken by setting the slot to -1. */
 typedef struct VhostRequest {
@@ -58,28 +56,6 @@ const char *
 vhost_dev_name(VhostDev *dev)
 {
 	return dev->info.name ? dev->info.name : "vhost";
-}
-
-void
-vhost_dev_warn(VhostDev *dev, const char *fmt, ...)
-{
-	gint64 now = g_get_monotonic_time();
-	g_autofree char *msg = NULL;
-	va_list ap;
-
-	if (now - dev->ratelimit_start > WARN_INTERVAL_US) {
-		if (dev->ratelimit_count > WARN_BURST)
-			g_warning("%s: %u similar warnings suppressed", vhost_dev_name(dev),
-			          dev->ratelimit_count - WARN_BURST);
-		dev->ratelimit_start = now;
-		dev->ratelimit_count = 0;
-	}
-	if (++dev->ratelimit_count > WARN_BURST)
-		return;
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_warning("%s: %s", vhost_dev_name(dev), msg);
 }
 
 static int
@@ -439,7 +415,7 @@ handle_set_protocol_features(VhostDev *dev, VhostRequest *req)
 	uint64_t offered = vhost_dev_offered_protocol_features(dev);
 
 	if (req->p->u64 & ~offered) {
-		vhost_dev_warn(dev, "front-end bug: protocol features 0x%" G_GINT64_MODIFIER
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "protocol features 0x%" G_GINT64_MODIFIER
 		               "x were never offered", req->p->u64 & ~offered);
 		return -EINVAL;
 	}
@@ -476,13 +452,13 @@ handle_set_mem_table(VhostDev *dev, VhostRequest *req)
 	if (m->nregions > VHOST_MEMORY_BASELINE_NREGIONS || m->nregions != req->nfds ||
 	    req->hdr->size < offsetof(VhostUserMemory, regions) +
 	                             m->nregions * sizeof(VhostUserMemoryRegion)) {
-		vhost_dev_warn(dev, "front-end bug: SET_MEM_TABLE with %u regions, %u fds, %u bytes",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_MEM_TABLE with %u regions, %u fds, %u bytes",
 		               m->nregions, req->nfds, req->hdr->size);
 		return -EINVAL;
 	}
 	ret = vhost_mem_set_table(&dev->mem, m->regions, req->fds, m->nregions);
 	if (ret < 0) {
-		vhost_dev_warn(dev, "front-end bug: SET_MEM_TABLE refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_MEM_TABLE refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	memory_changed(dev);
@@ -502,7 +478,7 @@ handle_add_mem_reg(VhostDev *dev, VhostRequest *req)
 	int ret = vhost_mem_add_region(&dev->mem, &req->p->memreg.region, req->fds[0]);
 
 	if (ret < 0) {
-		vhost_dev_warn(dev, "front-end bug: ADD_MEM_REG refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "ADD_MEM_REG refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	memory_changed(dev);
@@ -516,7 +492,7 @@ handle_rem_mem_reg(VhostDev *dev, VhostRequest *req)
 	int ret = vhost_mem_remove_region(&dev->mem, &req->p->memreg.region);
 
 	if (ret < 0) {
-		vhost_dev_warn(dev, "front-end bug: REM_MEM_REG of a region that is not mapped");
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "REM_MEM_REG of a region that is not mapped");
 		return ret;
 	}
 	memory_changed(dev);
@@ -528,7 +504,7 @@ request_queue(VhostDev *dev, VhostRequest *req, uint32_t index)
 {
 	index &= VHOST_USER_VRING_IDX_MASK;
 	if (index >= dev->info.num_queues) {
-		vhost_dev_warn(dev, "front-end bug: %s for queue %u of %u",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s for queue %u of %u",
 		               vhost_user_request_name(req->hdr->request), index,
 		               dev->info.num_queues);
 		return NULL;
@@ -545,7 +521,7 @@ handle_set_vring_num(VhostDev *dev, VhostRequest *req)
 	if (!q)
 		return -EINVAL;
 	if (num == 0 || num > VHOST_USER_MAX_QUEUE_SIZE || (num & (num - 1)) != 0) {
-		vhost_dev_warn(dev, "front-end bug: queue size %u (1..%u, a power of 2)", num,
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "queue size %u (1..%u, a power of 2)", num,
 		               VHOST_USER_MAX_QUEUE_SIZE);
 		return -EINVAL;
 	}
@@ -610,7 +586,7 @@ handle_set_vring_fd(VhostDev *dev, VhostRequest *req)
 
 	if ((v & ~(uint64_t)(VHOST_USER_VRING_IDX_MASK | VHOST_USER_VRING_NOFD_MASK)) != 0 ||
 	    nofd != (req->nfds == 0)) {
-		vhost_dev_warn(dev, "front-end bug: %s with value 0x%" G_GINT64_MODIFIER
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with value 0x%" G_GINT64_MODIFIER
 		               "x and %u fds", vhost_user_request_name(req->hdr->request), v,
 		               req->nfds);
 		return -EINVAL;
@@ -667,7 +643,7 @@ handle_set_log_base(VhostDev *dev, VhostRequest *req)
 	/* The front-end waits for this reply before it trusts the log (vhost-user.rst). */
 	reply_u64(req, ret < 0 ? 1 : 0);
 	if (ret < 0)
-		vhost_dev_warn(dev, "front-end bug: SET_LOG_BASE refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_LOG_BASE refused: %s", g_strerror(-ret));
 	return ret;
 }
 
@@ -705,7 +681,7 @@ handle_iotlb_msg(VhostDev *dev, VhostRequest *req)
 		ret = -EINVAL;
 	}
 	if (ret < 0) {
-		vhost_dev_warn(dev, "front-end bug: IOTLB message type %u refused", m.type);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "IOTLB message type %u refused", m.type);
 		return ret;
 	}
 	remap_queues(dev);
@@ -723,7 +699,7 @@ handle_get_config(VhostDev *dev, VhostRequest *req)
 	req->reply_size = 0;
 	if (req->hdr->size != VHOST_USER_CONFIG_HDR_SIZE + c->size || c->size == 0 ||
 	    c->offset > dev->info.config_size || c->size > dev->info.config_size - c->offset) {
-		vhost_dev_warn(dev, "front-end bug: GET_CONFIG of %u bytes at %u (config space %u)",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GET_CONFIG of %u bytes at %u (config space %u)",
 		               c->size, c->offset, dev->info.config_size);
 		return -EINVAL;
 	}
@@ -747,7 +723,7 @@ handle_set_config(VhostDev *dev, VhostRequest *req)
 	if (req->hdr->size != VHOST_USER_CONFIG_HDR_SIZE + c->size || c->size == 0 ||
 	    c->offset > dev->info.config_size || c->size > dev->info.config_size - c->offset ||
 	    c->flags > VHOST_SET_CONFIG_TYPE_MIGRATION) {
-		vhost_dev_warn(dev, "front-end bug: SET_CONFIG of %u bytes at %u, flags %u", c->size,
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_CONFIG of %u bytes at %u, flags %u", c->size,
 		               c->offset, c->flags);
 		return -EINVAL;
 	}
@@ -767,12 +743,12 @@ handle_get_inflight_fd(VhostDev *dev, VhostRequest *req)
 	req->reply_size = sizeof(VhostUserInflight);
 	memset(&req->reply.inflight, 0, sizeof(req->reply.inflight));
 	if (in->num_queues == 0 || in->num_queues > dev->info.num_queues) {
-		vhost_dev_warn(dev, "front-end bug: GET_INFLIGHT_FD for %u queues", in->num_queues);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GET_INFLIGHT_FD for %u queues", in->num_queues);
 		return -EINVAL;
 	}
 	ret = vhost_inflight_create(&dev->inflight, in->num_queues, in->queue_size);
 	if (ret < 0) {
-		vhost_dev_warn(dev, "GET_INFLIGHT_FD: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_HOST, vhost_dev_name(dev), "GET_INFLIGHT_FD: %s", g_strerror(-ret));
 		return ret;
 	}
 	req->reply.inflight.mmap_size = dev->inflight.size;
@@ -795,7 +771,7 @@ handle_set_inflight_fd(VhostDev *dev, VhostRequest *req)
 
 	if (ret < 0) {
 		close(fd);
-		vhost_dev_warn(dev, "front-end bug: SET_INFLIGHT_FD refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_INFLIGHT_FD refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	for (unsigned int i = 0; i < dev->info.num_queues; i++)
@@ -807,7 +783,7 @@ static int
 handle_gpu_set_socket(VhostDev *dev, VhostRequest *req)
 {
 	if (!dev->info.ops->gpu_set_socket) {
-		vhost_dev_warn(dev, "front-end bug: GPU_SET_SOCKET sent to a device that is no GPU");
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GPU_SET_SOCKET sent to a device that is no GPU");
 		return -ENOTSUP;
 	}
 	return dev->info.ops->gpu_set_socket(dev->info.opaque, take_fd(req, 0));
@@ -944,7 +920,7 @@ handle_check_device_state(VhostDev *dev, VhostRequest *req)
 static int
 handle_refused(VhostDev *dev, VhostRequest *req)
 {
-	vhost_dev_warn(dev, "front-end bug: %s (%u) is not supported by this back-end",
+	vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s (%u) is not supported by this back-end",
 	               vhost_user_request_name(req->hdr->request), req->hdr->request);
 	return -ENOTSUP;
 }
@@ -1012,19 +988,19 @@ request_acceptable(VhostDev *dev, const RequestSpec *spec, const VhostUserHeader
 
 	if ((spec->rule == SIZE_EXACT && hdr->size != spec->size) ||
 	    (spec->rule == SIZE_MIN && hdr->size < spec->size)) {
-		vhost_dev_warn(dev, "front-end bug: %s with a %u-byte payload (expected %s%u)", name,
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with a %u-byte payload (expected %s%u)", name,
 		               hdr->size, spec->rule == SIZE_MIN ? "at least " : "", spec->size);
 		return false;
 	}
 	if (nfds < spec->min_fds || nfds > spec->max_fds) {
-		vhost_dev_warn(dev, "front-end bug: %s with %u file descriptors (expected %u..%u)",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with %u file descriptors (expected %u..%u)",
 		               name, nfds, spec->min_fds, spec->max_fds);
 		return false;
 	}
 	if (spec->needs_protocol_feature >= 0 &&
 	    !vhost_dev_has_protocol_feature(dev, (unsigned int)spec->needs_protocol_feature) &&
 	    hdr->request != VHOST_USER_GET_QUEUE_NUM) {
-		vhost_dev_warn(dev, "front-end bug: %s without negotiating its protocol feature",
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s without negotiating its protocol feature",
 		               name);
 		return false;
 	}

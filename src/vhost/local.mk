@@ -3,6 +3,8 @@ src_vhost_libvhost_a_SOURCES = \
 	src/vhost/protocol.h \
 	src/vhost/vhost.h \
 	src/vhost/vhost-private.h \
+	src/vhost/fault.h \
+	src/vhost/fault.c \
 	src/vhost/names.c \
 	src/vhost/iov.c \
 	src/vhost/memory.c \

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "vhost.h"
+#include "vhost/fault.h"
 
 #define VHOST_MAX_IOTLB_ENTRIES 4096u
 #define VHOST_MAX_LOG_SIZE (256ull << 20)
@@ -226,14 +227,11 @@ struct VhostDev {
 	VhostBackendChannel backend;
 	VhostStateTransfer transfer;
 	VhostQueue queues[VHOST_MAX_QUEUES];
-	gint64 ratelimit_start;
-	unsigned int ratelimit_count;
+	VdRateLimit faults; /* what the front-end and guest get logged */
 };
 
 uint64_t vhost_dev_offered_features(VhostDev *dev);
 uint64_t vhost_dev_offered_protocol_features(VhostDev *dev);
-/* Rate-limited warning about something the front-end or guest did. */
-void vhost_dev_warn(VhostDev *dev, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 bool vhost_dev_iommu(VhostDev *dev);
 /* Translate a ring address (front-end address, or IOVA with IOMMU) to host. */
 void *vhost_dev_map_ring(VhostDev *dev, uint64_t addr, uint64_t len, bool write, int *err);

@@ -254,7 +254,8 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 		return G_SOURCE_REMOVE;
 	n = read(fd, &value, sizeof(value));
 	if (n != (ssize_t)sizeof(value) && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
-		vhost_dev_warn(q->dev, "queue %u: kick eventfd unreadable: %s", q->index,
+		vd_log_fault(&q->dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(q->dev),
+		             "queue %u: kick eventfd unreadable: %s", q->index,
 		               n < 0 ? g_strerror(errno) : "short read");
 		q->kick_source = 0;
 		return G_SOURCE_REMOVE;

@@ -12,3 +12,8 @@ tests_vhost_test_vhost_SOURCES = tests/vhost/test-vhost.c
 tests_vhost_test_vhost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_vhost_test_vhost_LDADD = tests/frontend/libvfe.a $(GLIB_LIBS)
 TESTS += tests/vhost/test-vhost
+
+check_PROGRAMS += tests/vhost/test-fault
+TESTS += tests/vhost/test-fault
+tests_vhost_test_fault_SOURCES = tests/vhost/test-fault.c
+tests_vhost_test_fault_LDADD = src/vhost/libvhost.a $(GLIB_LIBS)
