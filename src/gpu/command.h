@@ -2,8 +2,8 @@
 /*
  * One virtio-gpu control or cursor queue command, shared by the 2D device
  * model (src/gpu) and the 3D one (src/virgl), so a command can go to either
- * and be answered the same way. Only <linux/virtio_gpu.h> and GLib here: the
- * 3D module does not link the 2D one.
+ * and be answered the same way; and the command set both decode against
+ * (protocol.c, a library of its own: the 3D module does not link the 2D one).
  */
 #pragma once
 
@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "vhost/fault.h"
 
 /* Larger capsets are not offered (virgl2 is 1376 bytes in virglrenderer 0.10). */
 #define VD_GPU_MAX_CAPSET_SIZE 4096u
@@ -67,3 +69,36 @@ vd_gpu_cmd_respond(VdGpuCmd *cmd, uint32_t type, size_t len)
 	}
 	cmd->resp_len = len;
 }
+
+/* The answer of a command that returns no data. */
+static inline void
+vd_gpu_cmd_ok_nodata(VdGpuCmd *cmd)
+{
+	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+}
+
+/* protocol.c: one entry per command of the protocol (linux/virtio_gpu.h). */
+typedef struct VdGpuCmdRule {
+	uint32_t type;
+	const char *name;  /* without VIRTIO_GPU_CMD_ */
+	size_t min_size;   /* the smallest valid request */
+	bool cursor_queue; /* belongs on the cursor queue, not the control queue */
+} VdGpuCmdRule;
+
+const VdGpuCmdRule *vd_gpu_cmd_rule(uint32_t type);
+/* The command's name ("unknown" for none). */
+const char *vd_gpu_cmd_name(uint32_t type);
+/*
+ * The one way a bad request is answered: err (VIRTIO_GPU_RESP_ERR_*) replaces
+ * any response started, and fmt (unless NULL) is logged as a guest bug,
+ * rate-limited by faults.
+ */
+void vd_gpu_cmd_fail(VdGpuCmd *cmd, VdRateLimit *faults, uint32_t err, const char *fmt, ...)
+        G_GNUC_PRINTF(4, 5);
+/*
+ * What every request must be before a handler reads it: a header, at most
+ * max_size bytes, a known command, on its queue, at least its size. Returns
+ * its rule, or NULL after answering it with vd_gpu_cmd_fail().
+ */
+const VdGpuCmdRule *vd_gpu_cmd_check(VdGpuCmd *cmd, bool cursor_queue, size_t max_size,
+                                     VdRateLimit *faults);

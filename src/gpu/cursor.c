@@ -16,9 +16,9 @@ cursor_check_scanout(VdGpu *gpu, VdGpuCmd *cmd, const struct virtio_gpu_update_c
 {
 	if (c->pos.scanout_id < gpu->opts.num_outputs)
 		return true;
-	if (vd_gpu_warn_ratelimit(gpu))
-		g_warning("guest bug: %s: scanout %u", vd_gpu_cmd_name(cmd->hdr.type),
-		          c->pos.scanout_id);
+	/* The cursor queue has no responses to carry an error: it is only logged. */
+	vd_log_fault(&gpu->faults, VD_FAULT_GUEST, NULL, "%s: scanout %u",
+	             vd_gpu_cmd_name(cmd->hdr.type), c->pos.scanout_id);
 	return false;
 }
 
@@ -58,9 +58,8 @@ vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 	if (c.resource_id) {
 		res = cursor_resource(gpu, c.resource_id, &why);
 		if (!res) {
-			if (vd_gpu_warn_ratelimit(gpu))
-				g_warning("guest bug: UPDATE_CURSOR: resource %u: %s", c.resource_id,
-				          why);
+			vd_log_fault(&gpu->faults, VD_FAULT_GUEST, NULL,
+			             "UPDATE_CURSOR: resource %u: %s", c.resource_id, why);
 			return;
 		}
 	}

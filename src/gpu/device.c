@@ -72,9 +72,10 @@ respond(VdGpuDevice *d, VhostQueue *vq, VhostElem *elem, const VdGpuCmd *cmd)
 	if (room >= cmd->resp_len) {
 		len = (uint32_t)vhost_iov_from_buf(elem->in_sg, elem->in_num, 0, cmd->resp,
 		                                   cmd->resp_len);
-	} else if (vd_gpu_warn_ratelimit(d->gpu)) {
-		g_warning("guest bug: %s: %zu bytes for a %zu-byte response",
-		          vd_gpu_cmd_name(cmd->hdr.type), room, cmd->resp_len);
+	} else {
+		vd_log_fault(&d->gpu->faults, VD_FAULT_GUEST, NULL,
+		             "%s: %zu bytes for a %zu-byte response",
+		             vd_gpu_cmd_name(cmd->hdr.type), room, cmd->resp_len);
 	}
 	vhost_queue_push(vq, elem, len);
 	vhost_elem_free(elem);

@@ -212,14 +212,15 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 	} else {
 		res = vd_gpu_resource_lookup(gpu, s->resource_id);
 		ret = res ? udmabuf_export(gpu, res, &buf) : -ENOENT;
-		if (ret == -EMFILE && gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES) {
-			if (vd_gpu_warn_ratelimit(gpu))
-				g_warning("resource %u is shown as pixels: %u others have dmabufs "
-				          "already", s->resource_id, gpu->memfds);
-		} else if (ret < 0 && ret != -ENOTSUP && vd_gpu_warn_ratelimit(gpu)) {
-			g_warning("resource %u is shown as pixels: udmabuf export failed: %s",
-			          s->resource_id, g_strerror(-ret));
-		}
+		if (ret == -EMFILE && gpu->memfds >= VD_GPU_MAX_MEMFD_RESOURCES)
+			vd_log_fault(&gpu->faults, VD_FAULT_HOST, NULL,
+			             "resource %u is shown as pixels: %u others have dmabufs "
+			             "already",
+			             s->resource_id, gpu->memfds);
+		else if (ret < 0 && ret != -ENOTSUP)
+			vd_log_fault(&gpu->faults, VD_FAULT_HOST, NULL,
+			             "resource %u is shown as pixels: udmabuf export failed: %s",
+			             s->resource_id, g_strerror(-ret));
 	}
 	if (ret < 0)
 		return false;

@@ -161,7 +161,7 @@ vd_gpu_reset(VdGpu *gpu)
 	outputs_drop_images(gpu);
 	gpu->config.events_read = 0;
 	gpu->config.events_clear = 0;
-	gpu->warnings = 0;
+	vd_rate_limit_reset(&gpu->faults);
 }
 
 int
@@ -197,13 +197,3 @@ vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id)
 	return g_hash_table_lookup(gpu->resources, GUINT_TO_POINTER(id));
 }
 
-bool
-vd_gpu_warn_ratelimit(VdGpu *gpu)
-{
-	/* A guest can send bad commands in a loop: say it a few times only. */
-	if (gpu->warnings >= 20)
-		return false;
-	if (++gpu->warnings == 20)
-		g_message("further guest errors are not logged");
-	return true;
-}

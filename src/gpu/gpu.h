@@ -119,7 +119,7 @@ struct VdGpu {
 	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
 	int udmabuf;               /* the udmabuf device (--dmabuf in 2D), or -1 */
 	unsigned int memfds;       /* resources whose pixels are in a memfd */
-	unsigned int warnings;     /* rate limit for guest-triggered warnings */
+	VdRateLimit faults;        /* what the guest and front-end get logged */
 };
 
 /* gpu.c */
@@ -144,12 +144,10 @@ void vd_gpu_reset(VdGpu *gpu);
 int vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len);
 int vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len);
 VdGpuResource *vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id);
-bool vd_gpu_warn_ratelimit(VdGpu *gpu);
 
 /* command.c: runs one control or cursor queue command. */
 void vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
 void vd_gpu_process_cursor(VdGpu *gpu, VdGpuCmd *cmd);
-const char *vd_gpu_cmd_name(uint32_t type);
 /* A pending command got its answer (cmd->resp filled). */
 void vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd);
 

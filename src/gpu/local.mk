@@ -1,4 +1,9 @@
 # src/gpu: the virtio-gpu device and its daemon
+# The command set that the 2D device and src/virgl both decode against.
+noinst_LIBRARIES += src/gpu/libvdgpuproto.a
+src_gpu_libvdgpuproto_a_SOURCES = src/gpu/command.h src/gpu/protocol.c
+src_gpu_libvdgpuproto_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+
 noinst_LIBRARIES += src/gpu/libvdgpu.a
 src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/virgl-display.c \
@@ -39,6 +44,6 @@ bin_PROGRAMS += src/vhost-desktop-gpu
 src_vhost_desktop_gpu_SOURCES = src/gpu-main.c
 src_vhost_desktop_gpu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
-src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
-	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
+src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a \
+	src/gpu/libvdgpuproto.a src/daemon/libdaemon.a src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
 	$(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS)

@@ -305,8 +305,9 @@ pending_timeout_cb(gpointer data)
 		/* QEMU without a GL display never answers: pixels from now on. */
 		q->dmabuf_dead = true;
 	} else {
-		g_warning("front-end bug: no reply to GPU socket request %u in %u ms", p->request,
-		          q->gpu->opts.forward_timeout_ms);
+		vd_log_fault(&q->gpu->faults, VD_FAULT_FRONTEND, NULL,
+		             "no reply to GPU socket request %u in %u ms", p->request,
+		             q->gpu->opts.forward_timeout_ms);
 	}
 	/*
 	 * Forget the request: QEMU never answers a GET_EDID it rejects, so
@@ -347,9 +348,8 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		}
 	}
 	if (!p) {
-		/* Rate-limited: a front-end repeating itself must not flood the journal. */
-		if (vd_gpu_warn_ratelimit(q->gpu))
-			g_warning("front-end bug: unexpected GPU socket reply %u", hdr->request);
+		vd_log_fault(&q->gpu->faults, VD_FAULT_FRONTEND, NULL,
+		             "unexpected GPU socket reply %u", hdr->request);
 		return;
 	}
 	g_queue_remove(&q->pending, p);

@@ -12,26 +12,6 @@
 
 #include "gpu/gpu.h"
 
-#define RESP_NODATA VIRTIO_GPU_RESP_OK_NODATA
-#define HDR_SIZE sizeof(struct virtio_gpu_ctrl_hdr)
-
-static void
-reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *why, ...) G_GNUC_PRINTF(4, 5);
-
-static void
-reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *why, ...)
-{
-	if (why && vd_gpu_warn_ratelimit(gpu)) {
-		va_list ap;
-		g_autofree char *msg = NULL;
-
-		va_start(ap, why);
-		msg = g_strdup_vprintf(why, ap);
-		va_end(ap);
-		g_warning("guest bug: %s: %s", vd_gpu_cmd_name(cmd->hdr.type), msg);
-	}
-	vd_gpu_cmd_respond(cmd, type, HDR_SIZE);
-}
 
 pixman_format_code_t
 vd_gpu_format_to_pixman(uint32_t virtio_format)
@@ -137,15 +117,15 @@ vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.resource_id == 0 || vd_gpu_resource_lookup(gpu, c.resource_id)) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "resource id %u %s",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "resource id %u %s",
 		      c.resource_id, c.resource_id ? "already exists" : "is reserved");
 		return;
 	}
 	if (!vd_gpu_resource_new(gpu, c.resource_id, c.format, c.width, c.height, &err, &why)) {
-		reply(gpu, cmd, err, "%ux%u, format %u: %s", c.width, c.height, c.format, why);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, err, "%ux%u, format %u: %s", c.width, c.height, c.format, why);
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -167,7 +147,7 @@ lookup_or_reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t id)
 	VdGpuResource *res = vd_gpu_resource_lookup(gpu, id);
 
 	if (!res)
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource %u", id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource %u", id);
 	return res;
 }
 
@@ -182,7 +162,7 @@ vd_gpu_cmd_resource_unref(VdGpu *gpu, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	vd_gpu_resource_destroy(gpu, res);
-	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 /* Copies len bytes at offset of the backing into dst; 0 or a negative errno. */
@@ -242,18 +222,18 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		      "rect %ux%u+%u+%u outside resource %u (%ux%u)", c.r.width, c.r.height, c.r.x,
 		      c.r.y, c.resource_id, res->width, res->height);
 		return;
 	}
 	if (!res->backing) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
 		      c.resource_id);
 		return;
 	}
 	if (c.r.width == 0 || c.r.height == 0) {
-		vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+		vd_gpu_cmd_ok_nodata(cmd);
 		return;
 	}
 
@@ -264,7 +244,7 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 	/* The source rows lie stride apart from offset, as in the resource. */
 	last = c.offset + (uint64_t)stride * (c.r.height - 1) + row_len;
 	if (last < c.offset || last > res->backing_size) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		      "transfer reaches past the backing of resource %u", c.resource_id);
 		return;
 	}
@@ -281,11 +261,11 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 		}
 	}
 	if (ret < 0) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
 		      "backing of resource %u is not in guest memory", c.resource_id);
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -306,17 +286,17 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		return;
 	if (res->backing) {
 		/* Keeping the old one avoids the leak of CVE-2021-3544. */
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u already has backing",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u already has backing",
 		      c.resource_id);
 		return;
 	}
 	if (c.nr_entries == 0 || c.nr_entries > VD_GPU_MAX_BACKING_ENTRIES) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "%u backing entries",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "%u backing entries",
 		      c.nr_entries);
 		return;
 	}
 	if (cmd->req_len - sizeof(c) < (size_t)c.nr_entries * sizeof(*entries)) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "%u entries announced, %zu bytes sent",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%u entries announced, %zu bytes sent",
 		      c.nr_entries, cmd->req_len - sizeof(c));
 		return;
 	}
@@ -332,7 +312,7 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		if (len && gpu->map_sg)
 			n = gpu->map_sg(gpu->map_opaque, addr, len, false, iov, G_N_ELEMENTS(iov));
 		if (addr + len < addr || !gpu->map_sg || n < 0) {
-			reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+			vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
 			      "backing entry %u (0x%" G_GINT64_MODIFIER "x+%u) is outside guest RAM",
 			      i, (guint64)entries[i].addr, entries[i].length);
 			return;
@@ -352,14 +332,14 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		total += len;
 	}
 	if (nr_runs == 0) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "backing of 0 bytes");
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "backing of 0 bytes");
 		return;
 	}
 	res->backing = g_steal_pointer(&runs);
 	res->backing_offset = g_steal_pointer(&offsets);
 	res->nr_backing = nr_runs;
 	res->backing_size = total;
-	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -373,7 +353,7 @@ vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (!res->backing) {
-		reply(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
 		      c.resource_id);
 		return;
 	}
@@ -381,7 +361,7 @@ vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 	g_clear_pointer(&res->backing_offset, g_free);
 	res->nr_backing = 0;
 	res->backing_size = 0;
-	vd_gpu_cmd_respond(cmd, RESP_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void

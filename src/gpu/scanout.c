@@ -10,15 +10,6 @@
 #include "gpu/gpu.h"
 #include "gpu/qemu-socket.h"
 
-#define HDR_SIZE sizeof(struct virtio_gpu_ctrl_hdr)
-
-static void
-reply_error(VdGpu *gpu, VdGpuCmd *cmd, uint32_t type, const char *what, uint32_t value)
-{
-	if (vd_gpu_warn_ratelimit(gpu))
-		g_warning("guest bug: %s: %s %u", vd_gpu_cmd_name(cmd->hdr.type), what, value);
-	vd_gpu_cmd_respond(cmd, type, HDR_SIZE);
-}
 
 void
 vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
@@ -55,7 +46,7 @@ vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout >= gpu->opts.num_outputs) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "scanout", c.scanout);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "scanout %u", c.scanout);
 		return;
 	}
 	if (gpu->qemu && vd_gpu_qemu_get_edid(gpu->qemu, cmd, c.scanout))
@@ -92,24 +83,23 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout_id >= gpu->opts.num_outputs) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID, "scanout",
-		            c.scanout_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID, "scanout %u", c.scanout_id);
 		return;
 	}
 	if (c.resource_id == 0) {
 		vd_gpu_scanout_disable(gpu, c.scanout_id);
-		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+		vd_gpu_cmd_ok_nodata(cmd);
 		return;
 	}
 	res = vd_gpu_display_resource(gpu, c.resource_id, &err, &why);
 	if (!res) {
-		reply_error(gpu, cmd, err, why, c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, err, "%s %u", why, c.resource_id);
 		return;
 	}
 	if (c.r.width == 0 || c.r.height == 0 ||
 	    !vd_gpu_rect_inside(&c.r, res->width, res->height)) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		            "rectangle outside resource", c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "rectangle outside resource %u", c.resource_id);
 		return;
 	}
 
@@ -124,7 +114,7 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	if (gpu->qemu && !s->dmabuf)
 		vd_gpu_qemu_scanout(gpu->qemu, c.scanout_id, c.r.width, c.r.height);
 	vd_gpu_headless_scanout(gpu, c.scanout_id);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 static bool
@@ -194,12 +184,12 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 	memcpy(&c, cmd->req, sizeof(c));
 	res = vd_gpu_display_resource(gpu, c.resource_id, &err, &why);
 	if (!res) {
-		reply_error(gpu, cmd, err, why, c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, err, "%s %u", why, c.resource_id);
 		return;
 	}
 	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		            "rectangle outside resource", c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "rectangle outside resource %u", c.resource_id);
 		return;
 	}
 	dmabuf_scanouts_fall_back(gpu);
@@ -207,8 +197,7 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 	ret = flush_targets(gpu, res, &c.r, &last_dmabuf) ? vd_gpu_display_refresh(gpu, res, &c.r)
 	                                                  : 0;
 	if (ret < 0) {
-		reply_error(gpu, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "read back failed for resource",
-		            c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "read back failed for resource %u", c.resource_id);
 		return;
 	}
 	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
@@ -229,5 +218,5 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 	/* A dmabuf flush is answered once QEMU has drawn it. */
 	if (cmd->pending)
 		return;
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, HDR_SIZE);
+	vd_gpu_cmd_ok_nodata(cmd);
 }

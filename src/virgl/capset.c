@@ -98,7 +98,7 @@ vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdGpuCmd *cmd)
 
 	memcpy(&req, cmd->req, sizeof(req));
 	if (req.capset_index >= virgl->num_capsets) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "capset index out of range");
 		return;
 	}
@@ -120,12 +120,12 @@ vd_virgl_cmd_get_capset(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&req, cmd->req, sizeof(req));
 	cs = capset_lookup(virgl, req.capset_id);
 	if (!cs) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "unknown capset id");
 		return;
 	}
 	if (req.capset_version > cs->max_version) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "capset version above the maximum offered");
 		return;
 	}

@@ -55,33 +55,33 @@ vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd)
 
 	memcpy(&req, cmd->req, sizeof(req));
 	if (cmd->hdr.ctx_id == 0) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "context id 0 is the renderer's own");
 		return;
 	}
 	if (vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "context id already in use");
 		return;
 	}
 	if (g_hash_table_size(virgl->contexts) >= VD_VIRGL_MAX_CONTEXTS) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, "too many contexts");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, "too many contexts");
 		return;
 	}
 	/* nlen is the guest's: never read past debug_name. */
 	if (req.nlen > sizeof(req.debug_name)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "debug name longer than its field");
 		return;
 	}
 	if (req.context_init & ~VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "unknown context_init flags");
 		return;
 	}
 	capset = req.context_init & VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK;
 	if (capset != 0 && capset != VIRTIO_GPU_CAPSET_VIRGL && capset != VIRTIO_GPU_CAPSET_VIRGL2) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "context for a capset not offered");
 		return;
 	}
@@ -92,7 +92,7 @@ vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd)
 		ret = virgl_renderer_context_create(cmd->hdr.ctx_id, req.nlen, req.debug_name);
 	if (ret != 0) {
 		g_debug("virgl_renderer_context_create(%u): %d", cmd->hdr.ctx_id, ret);
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, NULL);
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, NULL);
 		return;
 	}
 	ctx = g_new0(VdVirglCtx, 1);
@@ -106,7 +106,7 @@ void
 vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	if (!vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "no such context");
 		return;
 	}
@@ -126,12 +126,12 @@ ctx_resource_check(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t *resource_id)
 	memcpy(&req, cmd->req, sizeof(req));
 	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 	if (!ctx) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "no such context");
 		return NULL;
 	}
 	if (!vd_virgl_resource_lookup(virgl, req.resource_id)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
 		                   "no such resource");
 		return NULL;
 	}
@@ -162,7 +162,7 @@ vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (!ctx)
 		return;
 	if (!g_hash_table_remove(ctx->resources, GUINT_TO_POINTER(id))) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
 		                   "resource not attached to this context");
 		return;
 	}
@@ -179,22 +179,22 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 
 	memcpy(&req, cmd->req, sizeof(req));
 	if (!vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "no such context");
 		return;
 	}
 	if (req.size > VD_VIRGL_MAX_SUBMIT_SIZE) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "command stream larger than the cap");
 		return;
 	}
 	if (req.size % 4 != 0) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "command stream not whole dwords");
 		return;
 	}
 	if (req.size > cmd->req_len - sizeof(req)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "command stream larger than the request");
 		return;
 	}
@@ -209,10 +209,8 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	ret = virgl_renderer_submit_cmd(stream, (int)cmd->hdr.ctx_id, (int)(req.size / 4));
 	if (ret != 0) {
 		/* virglrenderer logs the cause; the context is now in its error state. */
-		if (vd_virgl_warn_ratelimit(virgl))
-			g_warning("guest bug: SUBMIT_3D: context %u: command stream refused (%d)",
-			          cmd->hdr.ctx_id, ret);
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, NULL);
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "context %u: command stream refused (%d)", cmd->hdr.ctx_id, ret);
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));

@@ -31,17 +31,6 @@ vd_virgl_options_init(VdVirglOptions *opts)
 	opts->max_hostmem = VD_VIRGL_DEFAULT_MAX_HOSTMEM;
 }
 
-bool
-vd_virgl_warn_ratelimit(VdVirgl *virgl)
-{
-	/* A guest can send bad commands in a loop: say it a few times only. */
-	if (virgl->warnings >= 20)
-		return false;
-	if (++virgl->warnings == 20)
-		g_message("further guest errors are not logged");
-	return true;
-}
-
 char *
 vd_virgl_find_render_node(void)
 {
@@ -207,7 +196,7 @@ vd_virgl_reset(VdVirgl *virgl)
 	vd_virgl_fence_flush(virgl);
 	vd_virgl_contexts_clear(virgl);
 	vd_virgl_resources_clear(virgl);
-	virgl->warnings = 0;
+	vd_rate_limit_reset(&virgl->faults);
 }
 
 void

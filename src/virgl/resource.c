@@ -45,7 +45,7 @@ resource_lookup_or_fail(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t id)
 	VdVirglResource *res = vd_virgl_resource_lookup(virgl, id);
 
 	if (!res)
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
 		                   "no such resource");
 	return res;
 }
@@ -167,7 +167,7 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	int ret;
 
 	if (args->handle == 0 || vd_virgl_resource_lookup(virgl, args->handle)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "%s",
 		                   args->handle ? "resource id already in use" : "resource id 0");
 		return false;
 	}
@@ -177,7 +177,7 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	    args->last_level >= VD_VIRGL_MAX_LEVELS || args->nr_samples > VD_VIRGL_MAX_SAMPLES ||
 	    (args->target != VD_PIPE_BUFFER && args->width > VD_VIRGL_MAX_DIMENSION) ||
 	    (args->target == VD_PIPE_BUFFER && (args->height != 1 || args->depth != 1))) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "resource size or target out of range");
 		return false;
 	}
@@ -185,14 +185,14 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	bytes = (uint64_t)args->width * args->height * args->depth * args->array_size *
 	        MAX(args->nr_samples, 1u) * (args->target == VD_PIPE_BUFFER ? 1u : 4u);
 	if (bytes > virgl->opts.max_hostmem || virgl->hostmem > virgl->opts.max_hostmem - bytes) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
 		                   "3D resources above the host memory limit");
 		return false;
 	}
 	ret = virgl_renderer_resource_create(args, NULL, 0);
 	if (ret != 0) {
 		g_debug("virgl_renderer_resource_create(%u): %d", args->handle, ret);
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "resource refused by the renderer");
 		return false;
 	}
@@ -282,16 +282,16 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (res->entries) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
 		return;
 	}
 	if (req.nr_entries == 0 || req.nr_entries > VD_VIRGL_MAX_BACKING_ENTRIES) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "backing entry count out of range");
 		return;
 	}
 	if ((cmd->req_len - sizeof(req)) / sizeof(struct virtio_gpu_mem_entry) < req.nr_entries) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "backing entries beyond the request");
 		return;
 	}
@@ -301,7 +301,7 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	for (uint32_t i = 0; i < req.nr_entries; i++) {
 		if (res->entries[i].length == 0) {
 			resource_detach_backing(res);
-			vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+			vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 			                   "empty backing entry");
 			return;
 		}
@@ -310,7 +310,7 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	why = resource_map_backing(virgl, res);
 	if (why) {
 		resource_detach_backing(res);
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, why);
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%s", why);
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -327,7 +327,7 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (!res->entries) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
 		return;
 	}
 	resource_detach_backing(res);
@@ -355,19 +355,19 @@ vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdGpuCmd *cmd)
 		return;
 	if (res->target != VD_PIPE_TEXTURE_2D || !range_inside(req.r.x, req.r.width, res->width) ||
 	    !range_inside(req.r.y, req.r.height, res->height)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "rectangle outside the resource");
 		return;
 	}
 	if (!res->iov || req.offset >= res->backing_size) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%s",
 		                   res->iov ? "offset beyond the backing" : "no backing attached");
 		return;
 	}
 	box = (struct virgl_box){ req.r.x, req.r.y, 0, req.r.width, req.r.height, 1 };
 	ret = virgl_renderer_transfer_write_iov(res->id, 0, 0, 0, 0, &box, req.offset, NULL, 0);
 	if (ret != 0) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "transfer refused by the renderer");
 		return;
 	}
@@ -385,18 +385,18 @@ transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host
 	memcpy(req, cmd->req, sizeof(*req));
 	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 	if (!ctx) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                   "no such context");
 		return NULL;
 	}
 	res = vd_virgl_resource_lookup(virgl, req->resource_id);
 	if (!res || !g_hash_table_contains(ctx->resources, GUINT_TO_POINTER(req->resource_id))) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "%s",
 		                   res ? "resource not attached to the context" : "no such resource");
 		return NULL;
 	}
 	if (req->level > res->last_level) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "mipmap level out of range");
 		return NULL;
 	}
@@ -408,16 +408,16 @@ transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host
 		w = res->width;
 	if (!range_inside(req->box.x, req->box.w, w) || !range_inside(req->box.y, req->box.h, h) ||
 	    !range_inside(req->box.z, req->box.d, d)) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "box outside the resource");
 		return NULL;
 	}
 	if (!res->iov) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
 		return NULL;
 	}
 	if (req->offset >= res->backing_size) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "offset beyond the backing");
 		return NULL;
 	}
@@ -436,7 +436,7 @@ vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&box, &req.box, sizeof(box));
 	if (virgl_renderer_transfer_write_iov(res->id, cmd->hdr.ctx_id, (int)req.level, req.stride,
 	                                      req.layer_stride, &box, req.offset, NULL, 0) != 0) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "transfer refused by the renderer");
 		return;
 	}
@@ -455,7 +455,7 @@ vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&box, &req.box, sizeof(box));
 	if (virgl_renderer_transfer_read_iov(res->id, cmd->hdr.ctx_id, req.level, req.stride,
 	                                     req.layer_stride, &box, req.offset, NULL, 0) != 0) {
-		vd_virgl_cmd_error(virgl, cmd, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                   "transfer refused by the renderer");
 		return;
 	}

@@ -57,11 +57,8 @@ struct VdVirgl {
 	uint32_t forced_seq;       /* retire up to this from the main loop */
 	guint forced_source;
 
-	unsigned int warnings;     /* rate limit for guest-triggered warnings */
+	VdRateLimit faults;        /* what the guest gets logged */
 };
-
-/* renderer.c */
-bool vd_virgl_warn_ratelimit(VdVirgl *virgl);
 
 /* capset.c: reads what virglrenderer offers (after init). */
 void vd_virgl_capsets_init(VdVirgl *virgl);
@@ -69,9 +66,6 @@ void vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdGpuCmd *cmd);
 void vd_virgl_cmd_get_capset(VdVirgl *virgl, VdGpuCmd *cmd);
 /* The renderer string the virgl2 capset carries, or NULL. */
 char *vd_virgl_capset_renderer(VdVirgl *virgl);
-
-/* commands.c */
-void vd_virgl_cmd_error(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t err, const char *why);
 
 /* context.c */
 void vd_virgl_ctx_free(VdVirglCtx *ctx);

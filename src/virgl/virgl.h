@@ -102,7 +102,6 @@ uint32_t vd_virgl_num_capsets(VdVirgl *virgl);
 /* commands.c */
 /* True when vd_virgl_process_ctrl answers this command type with VIRGL on. */
 bool vd_virgl_handles(uint32_t type);
-const char *vd_virgl_cmd_name(uint32_t type);
 /*
  * Runs one control queue command: on return either resp/resp_len hold the
  * answer, or pending is set and the completion callback gets it later, from

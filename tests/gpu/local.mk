@@ -3,7 +3,8 @@
 # test front-end.
 GPU_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(ZLIB_CFLAGS)
-GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/daemon/libdaemon.a \
+GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/gpu/libvdgpuproto.a \
+	src/daemon/libdaemon.a \
 	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) $(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS) \
 	$(ZLIB_LIBS)
 

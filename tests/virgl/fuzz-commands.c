@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fenced++;
 		/* VD_FUZZ_TRACE=1: what each command of an input got (for writing seeds). */
 		if (g_getenv("VD_FUZZ_TRACE"))
-			g_printerr("%s%s -> 0x%x\n", vd_virgl_cmd_name(cmds[n].hdr.type),
+			g_printerr("%s%s -> 0x%x\n", vd_gpu_cmd_name(cmds[n].hdr.type),
 			           cmds[n].pending ? " (fenced)" : "",
 			           ((struct virtio_gpu_ctrl_hdr *)cmds[n].resp)->type);
 		n++;
