@@ -295,6 +295,13 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		      c.nr_entries);
 		return;
 	}
+	/*
+	 * The 3D decoder answers these the same way (virgl/resource.c). The spec
+	 * does not say; QEMU answers a short entry array ERR_UNSPEC, and Linux's
+	 * driver sends neither a short array nor an empty entry. An empty entry
+	 * adds no memory: it is skipped, and only a backing of 0 bytes in all is
+	 * an error.
+	 */
 	if (cmd->req_len - sizeof(c) < (size_t)c.nr_entries * sizeof(*entries)) {
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%u entries announced, %zu bytes sent",
 		      c.nr_entries, cmd->req_len - sizeof(c));

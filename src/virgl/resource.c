@@ -290,22 +290,28 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 		                   "backing entry count out of range");
 		return;
 	}
+	/* As the 2D device answers (gpu/resource-2d.c): see there why. */
 	if ((cmd->req_len - sizeof(req)) / sizeof(struct virtio_gpu_mem_entry) < req.nr_entries) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "backing entries beyond the request");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "%u entries announced, %zu bytes sent", req.nr_entries,
+		                cmd->req_len - sizeof(req));
 		return;
 	}
 	res->entries = g_new(struct virtio_gpu_mem_entry, req.nr_entries);
-	memcpy(res->entries, cmd->req + sizeof(req), req.nr_entries * sizeof(*res->entries));
-	res->nr_entries = req.nr_entries;
 	for (uint32_t i = 0; i < req.nr_entries; i++) {
-		if (res->entries[i].length == 0) {
-			resource_detach_backing(res);
-			vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-			                   "empty backing entry");
-			return;
-		}
-		res->backing_size += res->entries[i].length;
+		struct virtio_gpu_mem_entry e;
+
+		memcpy(&e, cmd->req + sizeof(req) + i * sizeof(e), sizeof(e));
+		if (e.length == 0)
+			continue;
+		res->entries[res->nr_entries++] = e;
+		res->backing_size += e.length;
+	}
+	if (res->nr_entries == 0) {
+		resource_detach_backing(res);
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "backing of 0 bytes");
+		return;
 	}
 	why = resource_map_backing(virgl, res);
 	if (why) {

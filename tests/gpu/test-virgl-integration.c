@@ -371,6 +371,86 @@ daemon_env_for_clang_lsan(void)
 #endif
 }
 
+/* One malformed request, and what both decoders must answer. */
+typedef struct {
+	const char *what;
+	uint32_t nr_entries;        /* ATTACH_BACKING's count */
+	unsigned int sent;          /* entries in the request */
+	uint32_t lengths[2];        /* their lengths (0: an empty entry) */
+	bool outside;               /* the second entry outside guest RAM */
+	uint32_t want;
+} MalformedAttach;
+
+static uint32_t
+attach_case(Fixture *f, uint32_t id, const MalformedAttach *c)
+{
+	struct {
+		struct virtio_gpu_resource_attach_backing a;
+		struct virtio_gpu_mem_entry e[2];
+	} req = { .a = { .hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, .resource_id = id,
+		         .nr_entries = c->nr_entries } };
+	struct virtio_gpu_resource_create_2d create = {
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = id,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = 16, .height = 16,
+	};
+
+	g_assert_cmphex(ctrl_nodata(f, &create, sizeof(create)), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	for (unsigned int i = 0; i < c->sent; i++) {
+		req.e[i].addr = vfe_alloc(f->fe, 4096, 4096);
+		req.e[i].length = c->lengths[i];
+	}
+	if (c->outside)
+		req.e[1].addr = RAM_SIZE * 4;
+	return ctrl_nodata(f, &req, sizeof(req.a) + c->sent * sizeof(req.e[0]));
+}
+
+/*
+ * 2D and 3D decode the same command set and must answer a malformed request
+ * the same way: the same cases through a daemon without and with --virgl.
+ */
+static void
+test_malformed_like_2d(void)
+{
+	static const MalformedAttach cases[] = {
+		{ "entries announced but not sent", 2, 0, { 0 }, false, VIRTIO_GPU_RESP_ERR_UNSPEC },
+		{ "no entries", 0, 0, { 0 }, false, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+		{ "2^32-1 entries", 0xffffffffu, 1, { 4096 }, false,
+		  VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+		{ "an empty entry beside a real one", 2, 2, { 0, 4096 }, false,
+		  VIRTIO_GPU_RESP_OK_NODATA },
+		{ "only empty entries", 2, 2, { 0, 0 }, false, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+		{ "an entry outside guest RAM", 2, 2, { 4096, 4096 }, true,
+		  VIRTIO_GPU_RESP_ERR_UNSPEC },
+	};
+	static const char *const args_2d[] = { NULL };
+	static const char *const args_3d[] = { "--virgl", NULL };
+	const char *const *modes[] = { args_2d, args_3d };
+
+	for (unsigned int m = 0; m < G_N_ELEMENTS(modes); m++) {
+		Fixture f = { 0 };
+		struct virtio_gpu_ctrl_hdr unknown = { .type = 0x1ff };
+		struct virtio_gpu_resource_unref unref = {
+			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 999,
+		};
+
+		fixture_start(&f, modes[m]);
+		for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+			uint32_t got = attach_case(&f, 10 + i, &cases[i]);
+
+			if (got != cases[i].want)
+				g_error("%s: ATTACH_BACKING with %s: 0x%x, want 0x%x",
+				        m ? "3D" : "2D", cases[i].what, got, cases[i].want);
+		}
+		g_assert_cmphex(ctrl_nodata(&f, &unknown, sizeof(unknown)), ==,
+		                VIRTIO_GPU_RESP_ERR_UNSPEC);
+		g_assert_cmphex(ctrl_nodata(&f, &unref, sizeof(unref.hdr) + 2), ==,
+		                VIRTIO_GPU_RESP_ERR_UNSPEC);
+		g_assert_cmphex(ctrl_nodata(&f, &unref, sizeof(unref)), ==,
+		                VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
+		fixture_teardown(&f, NULL);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -386,5 +466,6 @@ main(int argc, char **argv)
 	ADD("/gpu/virgl/fence-order", test_fence_order);
 	ADD("/gpu/virgl/memory-change", test_memory_change);
 	g_test_add_func("/gpu/virgl/cannot-start", test_cannot_start);
+	g_test_add_func("/gpu/virgl/malformed-like-2d", test_malformed_like_2d);
 	return g_test_run();
 }

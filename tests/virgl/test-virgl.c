@@ -422,8 +422,8 @@ test_bad_inputs(void)
 	len = tv_attach_backing(buf, 50, TV_RAM_BASE, 0);
 	assert_error(buf, len, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	len = tv_attach_backing(buf, 50, TV_RAM_BASE, 1024);
-	ab->nr_entries = 2; /* only one in the request */
-	assert_error(buf, len, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	ab->nr_entries = 2; /* only one in the request: as in 2D */
+	assert_error(buf, len, VIRTIO_GPU_RESP_ERR_UNSPEC);
 	ab->nr_entries = VD_VIRGL_MAX_BACKING_ENTRIES + 1;
 	assert_error(buf, len, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	len = tv_attach_backing(buf, 77, TV_RAM_BASE, 1024);
