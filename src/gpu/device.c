@@ -236,11 +236,10 @@ dev_memory_changed(void *opaque)
 	vd_gpu_memory_changed(d->gpu);
 }
 
+/* VHOST_USER_GPU_SET_SOCKET, sent by QEMU at DRIVER_OK: its fd is QEMU's GPU socket. */
 static int
-dev_gpu_set_socket(void *opaque, int fd)
+dev_set_socket(VdGpuDevice *d, int fd)
 {
-	VdGpuDevice *d = opaque;
-
 	if (fd < 0)
 		return -EINVAL;
 	/* A new socket replaces the old one; headless copies are not needed. */
@@ -267,6 +266,19 @@ dev_gpu_set_socket(void *opaque, int fd)
 	if (d->gpu->cursor.visible)
 		vd_gpu_qemu_cursor_update(d->gpu->qemu, &d->gpu->cursor);
 	return 0;
+}
+
+static int
+dev_device_message(void *opaque, uint32_t request, const void *payload, size_t size, int *fds,
+                   unsigned int nfds)
+{
+	int fd;
+
+	if (request != VHOST_USER_GPU_SET_SOCKET || nfds != 1)
+		return -ENOTSUP;
+	fd = fds[0];
+	fds[0] = -1;
+	return dev_set_socket(opaque, fd);
 }
 
 static int
@@ -299,7 +311,7 @@ static const VhostDeviceOps vd_gpu_device_ops = {
 	.queue_kicked = dev_queue_kicked,
 	.reset = dev_reset,
 	.memory_changed = dev_memory_changed,
-	.gpu_set_socket = dev_gpu_set_socket,
+	.device_message = dev_device_message,
 };
 
 VdGpuDevice *

@@ -779,14 +779,20 @@ handle_set_inflight_fd(VhostDev *dev, VhostRequest *req)
 	return 0;
 }
 
+/* A request for one kind of device (the table lists it): the device's to handle. */
 static int
-handle_gpu_set_socket(VhostDev *dev, VhostRequest *req)
+handle_device_message(VhostDev *dev, VhostRequest *req)
 {
-	if (!dev->info.ops->gpu_set_socket) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GPU_SET_SOCKET sent to a device that is no GPU");
-		return -ENOTSUP;
-	}
-	return dev->info.ops->gpu_set_socket(dev->info.opaque, take_fd(req, 0));
+	int ret = -ENOTSUP;
+
+	if (dev->info.ops->device_message)
+		ret = dev->info.ops->device_message(dev->info.opaque, req->hdr->request, req->p,
+		                                    req->hdr->size, req->fds, req->nfds);
+	if (ret == -ENOTSUP)
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s is not a request for this device",
+		             vhost_user_request_name(req->hdr->request));
+	return ret;
 }
 
 static int
@@ -962,7 +968,7 @@ static const RequestSpec request_table[VHOST_USER_REQUEST_MAX] = {
 	                                 sizeof(VhostUserInflight), 0, 0, F(INFLIGHT_SHMFD), true },
 	[VHOST_USER_SET_INFLIGHT_FD] = { handle_set_inflight_fd, SIZE_EXACT,
 	                                 sizeof(VhostUserInflight), 1, 1, F(INFLIGHT_SHMFD), false },
-	[VHOST_USER_GPU_SET_SOCKET] = { handle_gpu_set_socket, SIZE_EXACT, 0, 1, 1, -1, false },
+	[VHOST_USER_GPU_SET_SOCKET] = { handle_device_message, SIZE_EXACT, 0, 1, 1, -1, false },
 	[VHOST_USER_RESET_DEVICE] = { handle_reset, SIZE_EXACT, 0, 0, 0, F(RESET_DEVICE), false },
 	[VHOST_USER_GET_MAX_MEM_SLOTS] = { handle_get_max_mem_slots, SIZE_EXACT, 0, 0, 0,
 	                                   F(CONFIGURE_MEM_SLOTS), true },

@@ -61,8 +61,16 @@ typedef struct VhostDeviceOps {
 	 * away are invalid now; map again. Optional.
 	 */
 	void (*memory_changed)(void *opaque);
-	/* VHOST_USER_GPU_SET_SOCKET: takes ownership of fd. Optional. */
-	int (*gpu_set_socket)(void *opaque, int fd);
+	/*
+	 * A front-end message that belongs to one kind of device (QEMU sends
+	 * VHOST_USER_GPU_SET_SOCKET to GPUs): the library checked its size and fd
+	 * count against the protocol and knows nothing more of it. The device
+	 * takes the fds it keeps (setting their slots to -1); the library closes
+	 * the rest. Returns 0, a negative errno, or -ENOTSUP for a request this
+	 * device does not know (the library then says so). Optional.
+	 */
+	int (*device_message)(void *opaque, uint32_t request, const void *payload, size_t size,
+	                      int *fds, unsigned int nfds);
 } VhostDeviceOps;
 
 typedef struct VhostDeviceInfo {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "frontend/frontend.h"
@@ -770,6 +771,23 @@ test_reset_owner(void)
 	assert_alive(fe);
 }
 
+/* A request for another kind of device (a GPU's socket to the echo device) is refused. */
+static void
+test_device_message_refused(void)
+{
+	g_autoptr(VfeFrontend) fe = echo_ready(FEATURES, UINT64_MAX, 1);
+	int sv[2];
+
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+	g_assert_true(vfe_has_protocol_feature(fe, VHOST_USER_PROTOCOL_F_REPLY_ACK));
+	g_assert_cmpint(vfe_request(fe, VHOST_USER_GPU_SET_SOCKET, NULL, 0, &sv[1], 1), ==, -EIO);
+	close(sv[1]);
+	/* The library closed the fd it was given: the other end sees EOF. */
+	g_assert_cmpint(read(sv[0], &(char){ 0 }, 1), ==, 0);
+	close(sv[0]);
+	assert_alive(fe);
+}
+
 static void
 test_device_state(void)
 {
@@ -887,6 +905,7 @@ main(int argc, char **argv)
 	g_test_add_func("/vhost/vring-enable", test_queue_disable);
 	g_test_add_func("/vhost/status-reset", test_status_and_reset);
 	g_test_add_func("/vhost/reset-owner", test_reset_owner);
+	g_test_add_func("/vhost/device-message-refused", test_device_message_refused);
 	g_test_add_func("/vhost/device-state", test_device_state);
 	return g_test_run();
 }
