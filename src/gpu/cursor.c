@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
 static bool
 cursor_check_scanout(VdGpu *gpu, VdGpuCmd *cmd, const struct virtio_gpu_update_cursor *c)
@@ -69,8 +68,7 @@ vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 	cur->resource_id = c.resource_id;
 	cur->visible = res != NULL;
 	if (!res) {
-		if (gpu->qemu)
-			vd_gpu_qemu_cursor_pos(gpu->qemu, cur);
+		gpu->display.ops->cursor_move(gpu->display.impl, cur);
 		return;
 	}
 	cur->hot_x = MIN(c.hot_x, VD_GPU_CURSOR_SIZE - 1);
@@ -86,8 +84,7 @@ vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 		                       (uint16_t)res->width, (uint16_t)res->height);
 		pixman_image_unref(dst);
 	}
-	if (gpu->qemu)
-		vd_gpu_qemu_cursor_update(gpu->qemu, cur);
+	gpu->display.ops->cursor_update(gpu->display.impl, cur);
 }
 
 void
@@ -102,6 +99,5 @@ vd_gpu_cmd_move_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 	cur->scanout_id = c.pos.scanout_id;
 	cur->x = c.pos.x;
 	cur->y = c.pos.y;
-	if (gpu->qemu)
-		vd_gpu_qemu_cursor_pos(gpu->qemu, cur);
+	gpu->display.ops->cursor_move(gpu->display.impl, cur);
 }

@@ -236,38 +236,6 @@ dev_memory_changed(void *opaque)
 	vd_gpu_memory_changed(d->gpu);
 }
 
-/* VHOST_USER_GPU_SET_SOCKET, sent by QEMU at DRIVER_OK: its fd is QEMU's GPU socket. */
-static int
-dev_set_socket(VdGpuDevice *d, int fd)
-{
-	if (fd < 0)
-		return -EINVAL;
-	/* A new socket replaces the old one; headless copies are not needed. */
-	g_clear_pointer(&d->gpu->qemu, vd_gpu_qemu_free);
-	d->gpu->qemu = vd_gpu_qemu_new(d->gpu, fd);
-	for (unsigned int i = 0; i < d->gpu->opts.num_outputs; i++) {
-		VdGpuScanout *s = &d->gpu->scanouts[i];
-		/* With 3D on: the host copy, read back again just below. */
-		VdGpuResource *res = vd_gpu_resource_lookup(d->gpu, s->resource_id);
-
-		vd_gpu_headless_scanout(d->gpu, i);
-		if (!res)
-			continue;
-		/* The new socket has no handshake yet: pixels until it is done. */
-		s->dmabuf = false;
-		(void)vd_gpu_display_refresh(d->gpu, res, &s->r);
-		/*
-		 * QEMU opens a new socket after a stop/cont: show the picture
-		 * again, or it stays black until the guest flushes.
-		 */
-		vd_gpu_qemu_scanout(d->gpu->qemu, i, s->r.width, s->r.height);
-		vd_gpu_qemu_update(d->gpu->qemu, i, res->image, &s->r, 0, 0);
-	}
-	if (d->gpu->cursor.visible)
-		vd_gpu_qemu_cursor_update(d->gpu->qemu, &d->gpu->cursor);
-	return 0;
-}
-
 static int
 dev_device_message(void *opaque, uint32_t request, const void *payload, size_t size, int *fds,
                    unsigned int nfds)
@@ -278,7 +246,14 @@ dev_device_message(void *opaque, uint32_t request, const void *payload, size_t s
 		return -ENOTSUP;
 	fd = fds[0];
 	fds[0] = -1;
-	return dev_set_socket(opaque, fd);
+	if (fd < 0)
+		return -EINVAL;
+	/*
+	 * QEMU sends it at DRIVER_OK, and a new one after a stop/cont: show the
+	 * picture again on it, or it stays black until the guest flushes.
+	 */
+	vd_gpu_qemu_attach(((VdGpuDevice *)opaque)->gpu, fd);
+	return 0;
 }
 
 static int

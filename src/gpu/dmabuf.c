@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
 #define UDMABUF_DEVICE "/dev/udmabuf"
 
@@ -204,8 +203,10 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 	VdDmabuf buf;
 	int ret;
 
-	/* vd_gpu_qemu_dmabuf_ok also says whether --dmabuf was given. */
-	if (!gpu->qemu || !vd_gpu_qemu_dmabuf_ok(gpu->qemu))
+	const VdGpuDisplay *d = &gpu->display;
+
+	/* The QEMU socket's dmabuf_ok also says whether --dmabuf was given. */
+	if (!d->ops->dmabuf_ok || !d->ops->dmabuf_ok(d->impl))
 		return false;
 	if (gpu->virgl) {
 		ret = vd_virgl_export_dmabuf(gpu->virgl, s->resource_id, &buf);
@@ -224,7 +225,7 @@ vd_gpu_display_dmabuf_scanout(VdGpu *gpu, uint32_t scanout_id)
 	}
 	if (ret < 0)
 		return false;
-	return vd_gpu_qemu_dmabuf_scanout(gpu->qemu, scanout_id, &s->r, &buf);
+	return d->ops->dmabuf_scanout(d->impl, scanout_id, &s->r, &buf);
 }
 
 void

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
 void
 vd_gpu_options_init(VdGpuOptions *opts)
@@ -55,7 +54,55 @@ vd_gpu_new(const VdGpuOptions *opts)
 	}
 	gpu->config.num_scanouts = gpu->opts.num_outputs;
 	gpu->config.num_capsets = 0; /* vd_gpu_set_virgl() announces the 3D ones. */
+	gpu->display = (VdGpuDisplay){ &vd_gpu_headless_ops, gpu };
 	return gpu;
+}
+
+/* Frees the display (a socket answers what it forwarded first) and goes headless. */
+static void
+display_release(VdGpu *gpu)
+{
+	VdGpuDisplay old = gpu->display;
+
+	gpu->display = (VdGpuDisplay){ &vd_gpu_headless_ops, gpu };
+	if (old.ops && old.ops->free)
+		old.ops->free(old.impl);
+	/* What headless showed: a display that replaces it keeps its own picture. */
+	for (unsigned int i = 0; i < VD_GPU_MAX_OUTPUTS; i++)
+		g_clear_pointer(&gpu->outputs[i].shown, pixman_image_unref);
+}
+
+/* Shows a new display what the guest shows now: scanouts, their pixels, the cursor. */
+static void
+display_replay(VdGpu *gpu)
+{
+	const VdGpuDisplay *d = &gpu->display;
+
+	for (unsigned int i = 0; i < gpu->opts.num_outputs; i++) {
+		VdGpuScanout *s = &gpu->scanouts[i];
+		/* With 3D on: the host copy, read back again just below. */
+		VdGpuResource *res = vd_gpu_resource_lookup(gpu, s->resource_id);
+
+		/* A new display shows nothing until told (disabled outputs need no word). */
+		if (!res)
+			continue;
+		/* It has no dmabuf handshake yet: pixels until it is done. */
+		s->dmabuf = false;
+		d->ops->scanout(d->impl, i);
+		(void)vd_gpu_display_refresh(gpu, res, &s->r);
+		d->ops->update(d->impl, i, res->image, &s->r);
+	}
+	if (gpu->cursor.visible)
+		d->ops->cursor_update(d->impl, &gpu->cursor);
+}
+
+void
+vd_gpu_set_display(VdGpu *gpu, const VdGpuDisplayOps *ops, void *impl)
+{
+	display_release(gpu);
+	if (ops)
+		gpu->display = (VdGpuDisplay){ ops, impl };
+	display_replay(gpu);
 }
 
 static void
@@ -113,7 +160,7 @@ vd_gpu_free(VdGpu *gpu)
 {
 	if (!gpu)
 		return;
-	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	display_release(gpu);
 	/* Pending 3D commands complete while the resource table still exists. */
 	g_clear_pointer(&gpu->virgl, vd_virgl_free);
 	g_hash_table_destroy(gpu->resources);
@@ -149,8 +196,8 @@ vd_gpu_set_config_changed_func(VdGpu *gpu, VdGpuConfigChangedFunc func, void *us
 void
 vd_gpu_reset(VdGpu *gpu)
 {
-	/* The socket goes first: pending forwards complete before state goes. */
-	g_clear_pointer(&gpu->qemu, vd_gpu_qemu_free);
+	/* The display goes first: pending forwards complete before state goes. */
+	display_release(gpu);
 	if (gpu->virgl)
 		vd_virgl_reset(gpu->virgl);
 	g_hash_table_remove_all(gpu->resources);

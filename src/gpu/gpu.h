@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include "gpu/command.h"
+#include "gpu/display.h"
 #include "virgl/virgl.h"
 
 #define VD_GPU_MAX_OUTPUTS VIRTIO_GPU_MAX_SCANOUTS
@@ -115,7 +116,7 @@ struct VdGpu {
 	VdGpuConfigChangedFunc config_changed;
 	void *config_changed_data;
 
-	VdGpuQemu *qemu;           /* the QEMU GPU socket, or NULL: headless */
+	VdGpuDisplay display;      /* where scanouts and cursor go (display.h) */
 	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
 	int udmabuf;               /* the udmabuf device (--dmabuf in 2D), or -1 */
 	unsigned int memfds;       /* resources whose pixels are in a memfd */
@@ -139,7 +140,13 @@ void vd_gpu_set_virgl(VdGpu *gpu, VdVirgl *virgl);
 uint64_t vd_gpu_features(VdGpu *gpu);
 /* The guest memory table changed: mappings held for 3D are renewed. */
 void vd_gpu_memory_changed(VdGpu *gpu);
-/* Drops resources, scanouts, cursor and the GPU socket (device reset). */
+/*
+ * Shows the scanouts and the cursor on display (ops, impl) from now on: frees
+ * the one before, and shows the new one what the guest shows now. NULL ops:
+ * headless (gpu's own displays).
+ */
+void vd_gpu_set_display(VdGpu *gpu, const VdGpuDisplayOps *ops, void *impl);
+/* Drops resources, scanouts, cursor and the display, back to headless (device reset). */
 void vd_gpu_reset(VdGpu *gpu);
 int vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len);
 int vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len);
@@ -224,10 +231,7 @@ void vd_gpu_dmabuf_scanouts_start(VdGpu *gpu);
 void vd_gpu_edid_generate(uint8_t edid[VD_GPU_EDID_SIZE], uint32_t width, uint32_t height,
                           unsigned int serial);
 
-/* headless.c: the daemon's own displays. */
-void vd_gpu_headless_scanout(VdGpu *gpu, uint32_t scanout_id);
-void vd_gpu_headless_update(VdGpu *gpu, uint32_t scanout_id, pixman_image_t *src,
-                            const struct virtio_gpu_rect *r);
+/* headless.c: the daemon's own displays (vd_gpu_headless_ops in display.h). */
 /* Output changes (D-Bus): 0 or a negative errno. */
 int vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width,
                       uint32_t height);

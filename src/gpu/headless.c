@@ -14,26 +14,26 @@
 
 #include "daemon/error.h"
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
-void
-vd_gpu_headless_scanout(VdGpu *gpu, uint32_t scanout_id)
+static void
+headless_scanout(void *impl, uint32_t scanout_id)
 {
+	VdGpu *gpu = impl;
 	VdGpuOutput *out = &gpu->outputs[scanout_id];
 	const VdGpuScanout *s = &gpu->scanouts[scanout_id];
 
 	g_clear_pointer(&out->shown, pixman_image_unref);
-	/* With QEMU's UI the copy would only cost time: QEMU keeps the picture. */
-	if (gpu->qemu || s->resource_id == 0)
+	if (s->resource_id == 0)
 		return;
 	out->shown = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width,
 	                                      (int)s->r.height, NULL, 0);
 }
 
-void
-vd_gpu_headless_update(VdGpu *gpu, uint32_t scanout_id, pixman_image_t *src,
-                       const struct virtio_gpu_rect *r)
+static void
+headless_update(void *impl, uint32_t scanout_id, pixman_image_t *src,
+                const struct virtio_gpu_rect *r)
 {
+	VdGpu *gpu = impl;
 	VdGpuOutput *out = &gpu->outputs[scanout_id];
 	const VdGpuScanout *s = &gpu->scanouts[scanout_id];
 
@@ -44,6 +44,22 @@ vd_gpu_headless_update(VdGpu *gpu, uint32_t scanout_id, pixman_image_t *src,
 	                         (int32_t)(r->y - s->r.y), (int32_t)r->width,
 	                         (int32_t)r->height);
 }
+
+/* The cursor stays in gpu->cursor: no picture of it is kept. */
+static void
+headless_cursor(void *impl, const VdGpuCursor *cursor)
+{
+}
+
+/* Display info and EDID come from gpu->outputs (scanout.c); no dmabufs. */
+const VdGpuDisplayOps vd_gpu_headless_ops = {
+	.name = "headless",
+	.scanout = headless_scanout,
+	.update = headless_update,
+	.cursor_update = headless_cursor,
+	.cursor_move = headless_cursor,
+	.hotplug = true,
+};
 
 int
 vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width,
@@ -57,7 +73,7 @@ vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width
 	    height > VD_GPU_MAX_SIZE)
 		return -EINVAL;
 	/* Under QEMU's front-end, displays follow QEMU's UI, not us. */
-	if (gpu->qemu)
+	if (!gpu->display.ops->hotplug)
 		return -ENOTSUP;
 	out = &gpu->outputs[index];
 	if (out->connected == connected && out->width == width && out->height == height)

@@ -732,3 +732,102 @@ vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id, const struct virtio
 	qemu_request(q, VD_GPU_MSG_DMABUF_UPDATE, &up, sizeof(up), cmd);
 	return true;
 }
+
+/* ---- the display operations (display.h) ---- */
+
+static void
+qemu_display_free(void *impl)
+{
+	vd_gpu_qemu_free(impl);
+}
+
+static void
+qemu_display_scanout(void *impl, uint32_t scanout_id)
+{
+	VdGpuQemu *q = impl;
+	const VdGpuScanout *s = &q->gpu->scanouts[scanout_id];
+
+	if (s->resource_id)
+		vd_gpu_qemu_scanout(q, scanout_id, s->r.width, s->r.height);
+	else
+		vd_gpu_qemu_scanout(q, scanout_id, 0, 0);
+}
+
+static void
+qemu_display_update(void *impl, uint32_t scanout_id, pixman_image_t *image,
+                    const struct virtio_gpu_rect *r)
+{
+	VdGpuQemu *q = impl;
+	const VdGpuScanout *s = &q->gpu->scanouts[scanout_id];
+
+	vd_gpu_qemu_update(q, scanout_id, image, r, r->x - s->r.x, r->y - s->r.y);
+}
+
+static void
+qemu_display_cursor_update(void *impl, const VdGpuCursor *cursor)
+{
+	vd_gpu_qemu_cursor_update(impl, cursor);
+}
+
+static void
+qemu_display_cursor_move(void *impl, const VdGpuCursor *cursor)
+{
+	vd_gpu_qemu_cursor_pos(impl, cursor);
+}
+
+static bool
+qemu_display_info(void *impl, VdGpuCmd *cmd)
+{
+	return vd_gpu_qemu_get_display_info(impl, cmd);
+}
+
+static bool
+qemu_display_edid(void *impl, VdGpuCmd *cmd, uint32_t scanout_id)
+{
+	return vd_gpu_qemu_get_edid(impl, cmd, scanout_id);
+}
+
+static bool
+qemu_display_dmabuf_ok(void *impl)
+{
+	return vd_gpu_qemu_dmabuf_ok(impl);
+}
+
+static bool
+qemu_display_dmabuf_scanout(void *impl, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                            VdDmabuf *buf)
+{
+	return vd_gpu_qemu_dmabuf_scanout(impl, scanout_id, r, buf);
+}
+
+static bool
+qemu_display_dmabuf_update(void *impl, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                           VdGpuCmd *cmd)
+{
+	return vd_gpu_qemu_dmabuf_update(impl, scanout_id, r, cmd);
+}
+
+/* Displays follow QEMU's UI: no hotplug over D-Bus. */
+static const VdGpuDisplayOps qemu_display_ops = {
+	.name = "QEMU GPU socket",
+	.free = qemu_display_free,
+	.scanout = qemu_display_scanout,
+	.update = qemu_display_update,
+	.cursor_update = qemu_display_cursor_update,
+	.cursor_move = qemu_display_cursor_move,
+	.display_info = qemu_display_info,
+	.edid = qemu_display_edid,
+	.hotplug = false,
+	.dmabuf_ok = qemu_display_dmabuf_ok,
+	.dmabuf_scanout = qemu_display_dmabuf_scanout,
+	.dmabuf_update = qemu_display_dmabuf_update,
+};
+
+VdGpuQemu *
+vd_gpu_qemu_attach(VdGpu *gpu, int fd)
+{
+	VdGpuQemu *q = vd_gpu_qemu_new(gpu, fd);
+
+	vd_gpu_set_display(gpu, &qemu_display_ops, q);
+	return q;
+}

@@ -83,6 +83,12 @@ typedef struct __attribute__((packed)) VdGpuMsgEdidRequest {
 	uint32_t scanout_id;
 } VdGpuMsgEdidRequest;
 
+/*
+ * Makes QEMU's GPU socket fd (ownership taken) gpu's display: the socket that
+ * was there before is closed, and QEMU is shown what the guest shows now.
+ * Returns the socket's state, owned by gpu (for tests and benchmarks).
+ */
+VdGpuQemu *vd_gpu_qemu_attach(VdGpu *gpu, int fd);
 /* Takes ownership of fd and starts the protocol-feature handshake. */
 VdGpuQemu *vd_gpu_qemu_new(VdGpu *gpu, int fd);
 /* Pending forwarded commands are answered locally first (the completion callback). */

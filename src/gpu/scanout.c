@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
 
 void
@@ -31,7 +30,7 @@ vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resp_display_info *info = (void *)cmd->resp;
 
-	if (gpu->qemu && vd_gpu_qemu_get_display_info(gpu->qemu, cmd))
+	if (gpu->display.ops->display_info && gpu->display.ops->display_info(gpu->display.impl, cmd))
 		return;
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_DISPLAY_INFO, sizeof(*info));
 	vd_gpu_fill_display_info(gpu, info);
@@ -49,7 +48,7 @@ vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "scanout %u", c.scanout);
 		return;
 	}
-	if (gpu->qemu && vd_gpu_qemu_get_edid(gpu->qemu, cmd, c.scanout))
+	if (gpu->display.ops->edid && gpu->display.ops->edid(gpu->display.impl, cmd, c.scanout))
 		return;
 	out = &gpu->outputs[c.scanout];
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_EDID, sizeof(*resp));
@@ -67,9 +66,7 @@ vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id)
 	if (res)
 		res->scanout_mask &= ~(1u << scanout_id);
 	memset(s, 0, sizeof(*s));
-	if (gpu->qemu)
-		vd_gpu_qemu_scanout(gpu->qemu, scanout_id, 0, 0);
-	vd_gpu_headless_scanout(gpu, scanout_id);
+	gpu->display.ops->scanout(gpu->display.impl, scanout_id);
 }
 
 void
@@ -111,9 +108,8 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 	s->r = c.r;
 	res->scanout_mask |= 1u << c.scanout_id;
 	s->dmabuf = vd_gpu_display_dmabuf_scanout(gpu, c.scanout_id);
-	if (gpu->qemu && !s->dmabuf)
-		vd_gpu_qemu_scanout(gpu->qemu, c.scanout_id, c.r.width, c.r.height);
-	vd_gpu_headless_scanout(gpu, c.scanout_id);
+	if (!s->dmabuf)
+		gpu->display.ops->scanout(gpu->display.impl, c.scanout_id);
 	vd_gpu_cmd_ok_nodata(cmd);
 }
 
@@ -134,11 +130,13 @@ rect_intersect(const struct virtio_gpu_rect *a, const struct virtio_gpu_rect *b,
 	return true;
 }
 
-/* QEMU stopped taking dmabufs (no GL display): those scanouts go back to pixels. */
+/* The display stopped taking dmabufs (QEMU without GL): those scanouts go back to pixels. */
 static void
 dmabuf_scanouts_fall_back(VdGpu *gpu)
 {
-	if (!gpu->qemu || vd_gpu_qemu_dmabuf_ok(gpu->qemu))
+	const VdGpuDisplay *d = &gpu->display;
+
+	if (!d->ops->dmabuf_ok || d->ops->dmabuf_ok(d->impl))
 		return;
 	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {
 		VdGpuScanout *s = &gpu->scanouts[i];
@@ -146,7 +144,7 @@ dmabuf_scanouts_fall_back(VdGpu *gpu)
 		if (!s->dmabuf)
 			continue;
 		s->dmabuf = false;
-		vd_gpu_qemu_scanout(gpu->qemu, i, s->r.width, s->r.height);
+		d->ops->scanout(d->impl, i);
 	}
 }
 
@@ -206,14 +204,12 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 
 		if (!(res->scanout_mask & (1u << i)) || !rect_intersect(&c.r, &s->r, &r))
 			continue;
-		/* QEMU answers each DMABUF_UPDATE once drawn; the last one carries cmd. */
+		/* The display answers each dmabuf update once drawn; the last one carries cmd. */
 		if (s->dmabuf)
-			vd_gpu_qemu_dmabuf_update(gpu->qemu, i, &r,
-			                          (int)i == last_dmabuf ? cmd : NULL);
-		else if (gpu->qemu)
-			vd_gpu_qemu_update(gpu->qemu, i, res->image, &r, r.x - s->r.x, r.y - s->r.y);
+			gpu->display.ops->dmabuf_update(gpu->display.impl, i, &r,
+			                                (int)i == last_dmabuf ? cmd : NULL);
 		else
-			vd_gpu_headless_update(gpu, i, res->image, &r);
+			gpu->display.ops->update(gpu->display.impl, i, res->image, &r);
 	}
 	/* A dmabuf flush is answered once QEMU has drawn it. */
 	if (cmd->pending)

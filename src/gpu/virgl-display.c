@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "gpu/gpu.h"
-#include "gpu/qemu-socket.h"
 
 VdGpuResource *
 vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err, const char **why)

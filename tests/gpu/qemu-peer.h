@@ -45,7 +45,7 @@ qemu_peer_attach(QemuPeer *p, VdGpu *gpu)
 	memset(p, 0, sizeof(*p));
 	p->fd = sv[1];
 	p->rx = g_byte_array_new();
-	gpu->qemu = vd_gpu_qemu_new(gpu, sv[0]);
+	vd_gpu_qemu_attach(gpu, sv[0]);
 }
 
 static inline void

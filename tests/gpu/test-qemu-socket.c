@@ -23,7 +23,8 @@ typedef struct {
 	TgRam ram;
 	VdGpu *gpu;
 	int peer;
-	int daemon_fd;          /* the daemon's end, owned by the VdGpuQemu */
+	int daemon_fd;          /* the daemon's end, owned by qemu */
+	VdGpuQemu *qemu;        /* the GPU's display, owned by the GPU */
 	GByteArray *rx;
 	GPtrArray *completed;   /* VdGpuCmd copies */
 } Fixture;
@@ -114,7 +115,7 @@ fixture_setup(Fixture *f, gconstpointer data)
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
 	f->peer = sv[1];
 	f->daemon_fd = sv[0];
-	f->gpu->qemu = vd_gpu_qemu_new(f->gpu, sv[0]);
+	f->qemu = vd_gpu_qemu_attach(f->gpu, sv[0]);
 	/* The test does the handshake itself. */
 	if (data && strcmp(data, "dmabuf-late") == 0)
 		return;
@@ -240,7 +241,7 @@ test_full_frame(Fixture *f, gconstpointer data)
 	/* A partial rectangle: rows from the middle of the image. */
 	g_assert_cmphex(tg_flush(f->gpu, 1, 100, 200, 33, 17), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	expect_update(f, 0, 100, 200, 33, 17, 100, 200, false);
-	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), ==, 0);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->qemu), ==, 0);
 }
 
 static void
@@ -261,7 +262,7 @@ test_updates_merge(Fixture *f, gconstpointer data)
 		                           sizeof(sndbuf)), ==, 0);
 	}
 	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 1920, 1080), ==, VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), >, 0);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->qemu), >, 0);
 	/* ...so these two wait whole, and become one UPDATE of their union. */
 	g_assert_cmphex(tg_flush(f->gpu, 1, 10, 20, 30, 40), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(tg_flush(f->gpu, 1, 100, 5, 10, 10), ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -276,7 +277,7 @@ test_updates_merge(Fixture *f, gconstpointer data)
 	g_assert_cmphex(((const uint32_t *)((const uint8_t *)g_bytes_get_data(p, NULL) +
 	                                    sizeof(up)))[0] & 0xffffff, ==, pattern(10, 5));
 	g_bytes_unref(p);
-	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->gpu->qemu), ==, 0);
+	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->qemu), ==, 0);
 }
 
 static void
@@ -402,7 +403,9 @@ test_display_info_forwarded(Fixture *f, gconstpointer data)
 	 */
 	g_assert_cmpuint(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==, 0);
 	peer_expect(f, VD_GPU_MSG_GET_DISPLAY_INFO, NULL);
-	g_clear_pointer(&f->gpu->qemu, vd_gpu_qemu_free);
+	/* Back to headless: the socket goes. */
+	vd_gpu_set_display(f->gpu, NULL, NULL);
+	f->qemu = NULL;
 	g_assert_cmpuint(f->completed->len, ==, 2);
 	done = f->completed->pdata[1];
 	g_assert_cmphex(((const struct virtio_gpu_ctrl_hdr *)done->resp)->type, ==,
@@ -462,7 +465,7 @@ test_peer_goes_away(Fixture *f, gconstpointer data)
 	info = (const void *)((const VdGpuCmd *)f->completed->pdata[0])->resp;
 	g_assert_cmphex(info->hdr.type, ==, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 	g_assert_cmpuint(info->pmodes[0].r.width, ==, 1280);
-	g_assert_true(vd_gpu_qemu_is_broken(f->gpu->qemu));
+	g_assert_true(vd_gpu_qemu_is_broken(f->qemu));
 	/* Everything else goes on without a display. */
 	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64);
 	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 64), ==,
@@ -552,7 +555,7 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmphex(tg_set_scanout(f->gpu, 1, 1, 0, 0, 64, 32), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	expect_scanout(f, 1, 64, 32);
 	g_assert_cmpint(fstat(buf.fd, &ours), ==, 0);
-	g_assert_true(vd_gpu_qemu_dmabuf_scanout(f->gpu->qemu, 1, &r, &buf));
+	g_assert_true(vd_gpu_qemu_dmabuf_scanout(f->qemu, 1, &r, &buf));
 	g_assert_cmpint(buf.fd, ==, -1);
 	fd = peer_recv_fd(f, 3000);
 	g_assert_cmpint(fd, >=, 0);
@@ -591,13 +594,13 @@ test_dmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, 0);
 	peer_expect(f, VD_GPU_MSG_DMABUF_UPDATE, NULL);
 	wait_completed(f, 2, 2000);
-	g_assert_false(vd_gpu_qemu_dmabuf_ok(f->gpu->qemu));
+	g_assert_false(vd_gpu_qemu_dmabuf_ok(f->qemu));
 	g_assert_cmphex(tg_ctrl(f->gpu, &fl, sizeof(fl), cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	expect_dmabuf_release(f, 1);
 	expect_scanout(f, 1, 64, 32);
 	expect_update(f, 1, 0, 0, 64, 32, 0, 0, false);
 	buf.fd = memfd_create("dmabuf", MFD_CLOEXEC);
-	g_assert_false(vd_gpu_qemu_dmabuf_scanout(f->gpu->qemu, 1, &r, &buf));
+	g_assert_false(vd_gpu_qemu_dmabuf_scanout(f->qemu, 1, &r, &buf));
 	g_assert_cmpint(buf.fd, ==, -1);
 }
 
