@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		munmap(ram, GUEST_RAM);
 	}
 	echo = echo_device_new(NULL);
-	dev = echo_device_vhost(echo);
+	dev = echo_device_get_vhost(echo);
 	while (!fuzz_done(&in)) {
 		VhostUserHeader hdr;
 		uint8_t payload[VHOST_USER_MAX_PAYLOAD] = { 0 };

@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_take(&in, ram, RAM_SIZE);
 
 	echo = echo_device_new(NULL);
-	dev = echo_device_vhost(echo);
+	dev = echo_device_get_vhost(echo);
 	uint64_t features = (1ull << VIRTIO_F_VERSION_1) | (1ull << VHOST_USER_F_PROTOCOL_FEATURES);
 	if (setup[0] & 1)
 		features |= 1ull << VIRTIO_RING_F_INDIRECT_DESC;

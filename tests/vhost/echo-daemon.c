@@ -37,6 +37,6 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	echo = echo_device_new(hold_file);
-	status = daemon_run(echo_device_vhost(echo), &opts);
+	status = daemon_run(echo_device_get_vhost(echo), &opts);
 	return status;
 }

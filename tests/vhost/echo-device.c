@@ -159,7 +159,7 @@ echo_device_free(EchoDevice *echo)
 }
 
 VhostDev *
-echo_device_vhost(EchoDevice *echo)
+echo_device_get_vhost(EchoDevice *echo)
 {
 	return echo->dev;
 }

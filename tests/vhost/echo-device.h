@@ -20,5 +20,5 @@ typedef struct EchoDevice EchoDevice;
 
 EchoDevice *echo_device_new(const char *hold_file);
 void echo_device_free(EchoDevice *echo);
-VhostDev *echo_device_vhost(EchoDevice *echo);
+VhostDev *echo_device_get_vhost(EchoDevice *echo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EchoDevice, echo_device_free)
