@@ -36,8 +36,7 @@
 #define RAM_SIZE (128ull * 1024 * 1024)
 
 /* GPU socket messages (docs/interop/vhost-user-gpu.rst). */
-enum { MSG_GET_PROTOCOL_FEATURES = 1, MSG_GET_DISPLAY_INFO = 3, MSG_UPDATE = 8,
-       MSG_GET_EDID = 11 };
+enum { MSG_GET_PROTOCOL_FEATURES = 1, MSG_GET_DISPLAY_INFO = 3, MSG_UPDATE = 8, MSG_GET_EDID = 11 };
 #define MSG_FLAG_REPLY 0x4u
 
 typedef struct __attribute__((packed)) {
@@ -51,7 +50,7 @@ typedef struct {
 	GCond cond;
 	guint64 updates;
 	guint64 update_bytes;
-	uint32_t first_pixel;   /* of the latest UPDATE */
+	uint32_t first_pixel; /* of the latest UPDATE */
 	bool dead;
 } Peer;
 
@@ -218,11 +217,16 @@ bench_setup(Bench *b, const char *binary, GError **error)
 	size_t alen = bench_attach_pages_len(FRAME_BYTES);
 	g_autofree uint8_t *a = NULL;
 	struct virtio_gpu_resource_create_2d c = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = 1,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = W, .height = H,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = 1,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = W,
+		.height = H,
 	};
 	struct virtio_gpu_set_scanout s = {
-		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT, .r = { 0, 0, W, H }, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT,
+		.r = { 0, 0, W, H },
+		.resource_id = 1,
 	};
 	g_autofree uint32_t *px = g_new(uint32_t, (size_t)W * H);
 
@@ -249,8 +253,8 @@ bench_setup(Bench *b, const char *binary, GError **error)
 	close(sv[1]);
 	if (vfe_has_protocol_feature(b->fe, VHOST_USER_PROTOCOL_F_STATUS))
 		vfe_set_status(b->fe, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		                          VIRTIO_CONFIG_S_FEATURES_OK |
-		                          VIRTIO_CONFIG_S_DRIVER_OK);
+		                              VIRTIO_CONFIG_S_FEATURES_OK |
+		                              VIRTIO_CONFIG_S_DRIVER_OK);
 
 	b->req_gpa = vfe_alloc(b->fe, 4 * 65536 + alen, 4096);
 	b->resp_gpa = vfe_alloc(b->fe, 4 * 4096, 4096);
@@ -308,7 +312,7 @@ cmp_double(const void *a, const void *b)
 typedef struct {
 	double fps, median_ms, p99_ms, gbps;
 	double small_median_us, small_p99_us;
-	double transfer_ms, flush_ms;   /* medians of each half alone */
+	double transfer_ms, flush_ms; /* medians of each half alone */
 	bool ok;
 } Result;
 
@@ -323,17 +327,25 @@ static Result
 bench_run(const char *binary, unsigned int frames, unsigned int small)
 {
 	struct virtio_gpu_transfer_to_host_2d t = {
-		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, .r = { 0, 0, W, H }, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+		.r = { 0, 0, W, H },
+		.resource_id = 1,
 	};
 	struct virtio_gpu_resource_flush fl = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 0, 0, W, H }, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		.r = { 0, 0, W, H },
+		.resource_id = 1,
 	};
 	struct virtio_gpu_resource_create_2d c = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = 2,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = 64, .height = 64,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = 2,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = 64,
+		.height = 64,
 	};
 	struct virtio_gpu_resource_unref u = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 2,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+		.resource_id = 2,
 	};
 	g_autofree double *ft = g_new(double, frames);
 	g_autofree double *st = g_new(double, small);
@@ -535,8 +547,8 @@ print_rounds_summary(const char *const *list, Result (*res)[2], const double *li
 	printf("medians of %u rounds, %s / %s: frames/s %.2fx (range %.2f-%.2f), small median "
 	       "%.2fx (range %.2f-%.2f); %s's frame time %.2fx the limit's; "
 	       "ceiling %.2fx (range %.2f-%.2f)\n",
-	       n, list[0], list[1], med_fps, fps[0], fps[n - 1], med_small, small[0],
-	       small[n - 1], list[0], med_lim, med_ceiling, ceiling[0], ceiling[n - 1]);
+	       n, list[0], list[1], med_fps, fps[0], fps[n - 1], med_small, small[0], small[n - 1],
+	       list[0], med_lim, med_ceiling, ceiling[0], ceiling[n - 1]);
 }
 
 int
@@ -546,7 +558,8 @@ main(int argc, char **argv)
 	g_auto(GStrv) binaries = NULL;
 	GOptionEntry entries[] = {
 		{ "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Full frames per back-end", "N" },
-		{ "small", 0, 0, G_OPTION_ARG_INT, &small, "Small command pairs per back-end", "N" },
+		{ "small", 0, 0, G_OPTION_ARG_INT, &small, "Small command pairs per back-end",
+		  "N" },
 		{ "rounds", 0, 0, G_OPTION_ARG_INT, &rounds,
 		  "Run everything N times, alternating the back-ends, and print the median ratios",
 		  "N" },
@@ -558,7 +571,7 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	const char *defaults[] = { BENCH_OURS, "/usr/lib/qemu/vhost-user-gpu", NULL };
 	const char *const *list;
-	g_autofree Result (*pairs)[2] = NULL;
+	g_autofree Result(*pairs)[2] = NULL;
 	g_autofree double *lim_ms = NULL, *lim_fps = NULL;
 	unsigned int n = 0;
 
@@ -582,8 +595,8 @@ main(int argc, char **argv)
 			printf("== round %d of %d\n", k + 1, rounds);
 		limit_run((unsigned int)frames, &lim_fps[k], &lim_ms[k]);
 		printf("(c) limit: memcpy + socketpair of a %ux%u frame: %.0f frames/s, median "
-		       "%.3f ms, %.2f GB/s\n", W, H, lim_fps[k], lim_ms[k],
-		       lim_fps[k] * FRAME_BYTES / 1e9);
+		       "%.3f ms, %.2f GB/s\n",
+		       W, H, lim_fps[k], lim_ms[k], lim_fps[k] * FRAME_BYTES / 1e9);
 		for (unsigned int b = 0; b < n; b++) {
 			Result r;
 
@@ -602,8 +615,8 @@ main(int argc, char **argv)
 		}
 		if (n >= 2 && pairs[k][0].ok && pairs[k][1].ok)
 			printf("ratios %s / %s: frames/s %.2fx, small median %.2fx; "
-			       "ceiling %.2fx\n", list[0], list[1],
-			       pairs[k][0].fps / pairs[k][1].fps,
+			       "ceiling %.2fx\n",
+			       list[0], list[1], pairs[k][0].fps / pairs[k][1].fps,
 			       pairs[k][0].small_median_us / pairs[k][1].small_median_us,
 			       lim_fps[k] / pairs[k][1].fps);
 	}

@@ -179,7 +179,8 @@ bench_start(Bench *b, const char *binary, GError **error)
 	}
 	if (vfe_has_protocol_feature(b->fe, VHOST_USER_PROTOCOL_F_STATUS))
 		vfe_set_status(b->fe, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		                          VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+		                              VIRTIO_CONFIG_S_FEATURES_OK |
+		                              VIRTIO_CONFIG_S_DRIVER_OK);
 	b->req_gpa = vfe_alloc(b->fe, SLOTS * REQ_SLOT, 4096);
 	b->resp_gpa = vfe_alloc(b->fe, SLOTS * 4096ull, 4096);
 	b->fb_gpa = vfe_alloc(b->fe, FRAME_BYTES, 4096);
@@ -230,15 +231,17 @@ bench_scene(Bench *b, uint32_t *type)
 	size_t alen = bench_attach_pages_len(FRAME_BYTES);
 	g_autofree uint8_t *a = bench_attach_pages(RES, b->fb_gpa, FRAME_BYTES);
 	struct virtio_gpu_set_scanout s = {
-		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT, .r = { 0, 0, W, H }, .resource_id = RES,
+		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT,
+		.r = { 0, 0, W, H },
+		.resource_id = RES,
 	};
 	uint32_t stream[64];
 	uint8_t buf[512];
 
-#define STEP(name, req, len, fenced)                                  \
-	cmd_add(b, 0, req, len, fenced);                              \
-	if ((*type = cmd_run(b, 1)))                                  \
-		return name
+#define STEP(name, req, len, fenced)     \
+	cmd_add(b, 0, req, len, fenced); \
+	if ((*type = cmd_run(b, 1)))     \
+	return name
 	STEP("CTX_CREATE", buf, tv_ctx_create(buf, CTX, "bench"), false);
 	STEP("RESOURCE_CREATE_3D", buf, tv_create_rt(buf, RES, W, H), false);
 	STEP("RESOURCE_ATTACH_BACKING", a, alen, false);
@@ -342,7 +345,9 @@ static bool
 bench_frames(Bench *b, bool readback)
 {
 	const struct virtio_gpu_resource_flush fl = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 0, 0, W, H }, .resource_id = RES,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		.r = { 0, 0, W, H },
+		.resource_id = RES,
 	};
 	const uint64_t probe = b->fb_gpa + ((size_t)H / 2 * W + W / 2) * 4;
 	guint64 updates = b->updates;
@@ -355,8 +360,10 @@ bench_frames(Bench *b, bool readback)
 		cmd_add(b, 0, buf, clear_frame(buf, l.ms->len, &want), false);
 		/* buf is free again: cmd_add() copied the clear to guest RAM. */
 		if (readback)
-			cmd_add(b, 1, buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D,
-			                                  CTX, RES, W, H, W * 4), true);
+			cmd_add(b, 1, buf,
+			        tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D, CTX, RES,
+			                       W, H, W * 4),
+			        true);
 		else
 			cmd_add(b, 1, memcpy(buf, &fl, sizeof(fl)), sizeof(fl), false);
 		if ((bad = cmd_run(b, 2)))
@@ -371,8 +378,10 @@ bench_frames(Bench *b, bool readback)
 	if (bad == WRONG_PIXEL)
 		printf("  frame %u: %06x in %s, want %06x\n", l.ms->len, got & 0xffffff,
 		       readback ? "guest RAM" : "the UPDATE", want);
-	return loop_end(&l, bad, readback ? "(3) clear + TRANSFER_FROM_HOST_3D into guest RAM"
-	                                  : "(2) clear + FLUSH until UPDATE arrived", 1);
+	return loop_end(&l, bad,
+	                readback ? "(3) clear + TRANSFER_FROM_HOST_3D into guest RAM"
+	                         : "(2) clear + FLUSH until UPDATE arrived",
+	                1);
 }
 
 /* Gives false when a check failed; a back-end whose 3D does not start is no failure. */

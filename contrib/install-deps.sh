@@ -46,7 +46,7 @@ guest=(busybox-static linux-image-amd64 kmod cpio xz-utils python3 libglib2.0-bi
 # The rest of the suite: clang with ASan and llvm-symbolizer for its reports, Mesa's EGL
 # and llvmpipe for --virgl, mmdebstrap and mke2fs for the guests' Debian roots
 # (tests/e2e/build-debian-root.sh), D-Bus, systemd and man for the packaging tests.
-ci=(clang libclang-rt-14-dev llvm
+ci=(clang clang-format libclang-rt-14-dev llvm
 	libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2
 	mmdebstrap e2fsprogs
 	dbus systemd groff-base man-db)

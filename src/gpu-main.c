@@ -61,10 +61,23 @@ parse_bytes(const char *s, uint64_t *out)
 	if (end == s)
 		return FALSE;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*end || v == 0 || v > (G_MAXUINT64 >> shift))
 		return FALSE;
@@ -282,8 +295,8 @@ main(int argc, char **argv)
 		          m.render_node);
 	if (m.virgl) {
 		/* --max-hostmem as gpu_options_apply parsed it, if it was given. */
-		VdVirgl *virgl = gpu_virgl_start(m.render_node, m.max_hostmem ? gopts.max_hostmem : 0,
-		                                 &error);
+		VdVirgl *virgl = gpu_virgl_start(m.render_node,
+		                                 m.max_hostmem ? gopts.max_hostmem : 0, &error);
 
 		if (!virgl) {
 			g_printerr(_("%s: --virgl: %s\n"), g_get_prgname(), error->message);

@@ -12,7 +12,7 @@
 
 typedef struct DaemonOptions {
 	char *socket_path;
-	int fd;                      /* -1 when not given */
+	int fd; /* -1 when not given */
 	gboolean print_capabilities;
 	gboolean verbose;
 	gboolean version;

@@ -4,12 +4,11 @@
 #include "daemon/dbus-peer.h"
 #include "daemon/listen.h"
 
-static const char bus_xml[] =
-	"<node><interface name='org.freedesktop.DBus'>"
-	"<method name='Hello'><arg type='s' direction='out'/></method>"
-	"<method name='AddMatch'><arg type='s' direction='in'/></method>"
-	"<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
-	"</interface></node>";
+static const char bus_xml[] = "<node><interface name='org.freedesktop.DBus'>"
+                              "<method name='Hello'><arg type='s' direction='out'/></method>"
+                              "<method name='AddMatch'><arg type='s' direction='in'/></method>"
+                              "<method name='RemoveMatch'><arg type='s' direction='in'/></method>"
+                              "</interface></node>";
 
 static void
 bus_method(GDBusConnection *conn, const char *sender, const char *path, const char *iface,
@@ -58,8 +57,9 @@ daemon_dbus_server_new(const char *path, GError **error)
 	/* Never removes what is not a stale socket: a mistyped path must not cost a file. */
 	if (!daemon_socket_path_prepare("--control", path, error))
 		return NULL;
-	server = g_dbus_server_new_sync(address, G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
-	                                guid, NULL, NULL, error);
+	server = g_dbus_server_new_sync(address,
+	                                G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER, guid,
+	                                NULL, NULL, error);
 	if (!server)
 		g_prefix_error(error, "--control=%s: ", path);
 	return server;

@@ -21,8 +21,7 @@ daemon_error_quark(void)
 	static gsize quark;
 
 	/* Registers the names with GDBus once, so returned GErrors carry them. */
-	g_dbus_error_register_error_domain("vd-daemon-error-quark", &quark,
-	                                   daemon_error_entries,
+	g_dbus_error_register_error_domain("vd-daemon-error-quark", &quark, daemon_error_entries,
 	                                   G_N_ELEMENTS(daemon_error_entries));
 	return (GQuark)quark;
 }
@@ -35,10 +34,14 @@ file_error_errno(const GError *e)
 		GFileError code;
 		int err;
 	} map[] = {
-		{ G_FILE_ERROR_NOENT, ENOENT }, { G_FILE_ERROR_NOTDIR, ENOTDIR },
-		{ G_FILE_ERROR_ACCES, EACCES }, { G_FILE_ERROR_PERM, EPERM },
-		{ G_FILE_ERROR_ROFS, EROFS },   { G_FILE_ERROR_ISDIR, EISDIR },
-		{ G_FILE_ERROR_NOSPC, ENOSPC }, { G_FILE_ERROR_LOOP, ELOOP },
+		{ G_FILE_ERROR_NOENT, ENOENT },
+		{ G_FILE_ERROR_NOTDIR, ENOTDIR },
+		{ G_FILE_ERROR_ACCES, EACCES },
+		{ G_FILE_ERROR_PERM, EPERM },
+		{ G_FILE_ERROR_ROFS, EROFS },
+		{ G_FILE_ERROR_ISDIR, EISDIR },
+		{ G_FILE_ERROR_NOSPC, ENOSPC },
+		{ G_FILE_ERROR_LOOP, ELOOP },
 		{ G_FILE_ERROR_NAMETOOLONG, ENAMETOOLONG },
 	};
 

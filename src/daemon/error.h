@@ -11,14 +11,14 @@
 #define DAEMON_DBUS_ERROR_PREFIX "org.vhostdesktop.Error."
 
 typedef enum {
-	DAEMON_ERROR_INVALID_ARGUMENT, /* InvalidArgument: the call can never succeed */
-	DAEMON_ERROR_NOT_RUNNING,      /* NotRunning: the guest driver is not there (yet) */
-	DAEMON_ERROR_NOT_SUPPORTED,    /* NotSupported: not in this mode or front-end */
-	DAEMON_ERROR_NO_SUCH_OUTPUT,   /* NoSuchOutput: no display with that index */
-	DAEMON_ERROR_NO_SCANOUT,       /* NoScanout: the guest shows nothing on it yet */
-	DAEMON_ERROR_FILE_NOT_FOUND,   /* FileNotFound: a path (or its directory) is missing */
+	DAEMON_ERROR_INVALID_ARGUMENT,  /* InvalidArgument: the call can never succeed */
+	DAEMON_ERROR_NOT_RUNNING,       /* NotRunning: the guest driver is not there (yet) */
+	DAEMON_ERROR_NOT_SUPPORTED,     /* NotSupported: not in this mode or front-end */
+	DAEMON_ERROR_NO_SUCH_OUTPUT,    /* NoSuchOutput: no display with that index */
+	DAEMON_ERROR_NO_SCANOUT,        /* NoScanout: the guest shows nothing on it yet */
+	DAEMON_ERROR_FILE_NOT_FOUND,    /* FileNotFound: a path (or its directory) is missing */
 	DAEMON_ERROR_PERMISSION_DENIED, /* PermissionDenied: the daemon may not write there */
-	DAEMON_ERROR_IO,               /* IOError: any other file error */
+	DAEMON_ERROR_IO,                /* IOError: any other file error */
 } DaemonError;
 
 #define DAEMON_ERROR (daemon_error_quark())

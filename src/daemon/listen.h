@@ -16,8 +16,7 @@ gboolean daemon_socket_path_prepare(const char *option, const char *path, GError
 int daemon_listen_unix(const char *path, GError **error);
 
 /* FALSE with an error when --socket-path and --control (either may be NULL) are one path. */
-gboolean daemon_socket_paths_differ(const char *socket_path, const char *control,
-                                   GError **error);
+gboolean daemon_socket_paths_differ(const char *socket_path, const char *control, GError **error);
 
 /*
  * The listening socket passed by systemd socket activation (LISTEN_PID and

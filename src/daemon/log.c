@@ -69,8 +69,8 @@ log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoint
 
 		memcpy(all, fields, n_fields * sizeof(*fields));
 		all[n_fields] = (GLogField){ "SYSLOG_IDENTIFIER", g_get_prgname(), -1 };
-		if (g_log_writer_journald(level, all, n_fields + (g_get_prgname() != NULL),
-		                          data) == G_LOG_WRITER_HANDLED)
+		if (g_log_writer_journald(level, all, n_fields + (g_get_prgname() != NULL), data) ==
+		    G_LOG_WRITER_HANDLED)
 			return G_LOG_WRITER_HANDLED;
 	}
 	/* No journal (e.g. a host without systemd): syslog from now on. */

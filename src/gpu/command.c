@@ -22,19 +22,32 @@ static VdGpuCmdHandler
 handler_2d(uint32_t type)
 {
 	switch (type) {
-	case VIRTIO_GPU_CMD_GET_DISPLAY_INFO: return vd_gpu_cmd_get_display_info;
-	case VIRTIO_GPU_CMD_RESOURCE_CREATE_2D: return vd_gpu_cmd_resource_create_2d;
-	case VIRTIO_GPU_CMD_RESOURCE_UNREF: return vd_gpu_cmd_resource_unref;
-	case VIRTIO_GPU_CMD_SET_SCANOUT: return vd_gpu_cmd_set_scanout;
-	case VIRTIO_GPU_CMD_RESOURCE_FLUSH: return vd_gpu_cmd_resource_flush;
-	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D: return vd_gpu_cmd_transfer_to_host_2d;
-	case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING: return vd_gpu_cmd_attach_backing;
-	case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING: return vd_gpu_cmd_detach_backing;
-	case VIRTIO_GPU_CMD_GET_EDID: return vd_gpu_cmd_get_edid;
-	case VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID: return vd_gpu_cmd_assign_uuid;
-	case VIRTIO_GPU_CMD_UPDATE_CURSOR: return vd_gpu_cmd_update_cursor;
-	case VIRTIO_GPU_CMD_MOVE_CURSOR: return vd_gpu_cmd_move_cursor;
-	default: return NULL;
+	case VIRTIO_GPU_CMD_GET_DISPLAY_INFO:
+		return vd_gpu_cmd_get_display_info;
+	case VIRTIO_GPU_CMD_RESOURCE_CREATE_2D:
+		return vd_gpu_cmd_resource_create_2d;
+	case VIRTIO_GPU_CMD_RESOURCE_UNREF:
+		return vd_gpu_cmd_resource_unref;
+	case VIRTIO_GPU_CMD_SET_SCANOUT:
+		return vd_gpu_cmd_set_scanout;
+	case VIRTIO_GPU_CMD_RESOURCE_FLUSH:
+		return vd_gpu_cmd_resource_flush;
+	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D:
+		return vd_gpu_cmd_transfer_to_host_2d;
+	case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING:
+		return vd_gpu_cmd_attach_backing;
+	case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING:
+		return vd_gpu_cmd_detach_backing;
+	case VIRTIO_GPU_CMD_GET_EDID:
+		return vd_gpu_cmd_get_edid;
+	case VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID:
+		return vd_gpu_cmd_assign_uuid;
+	case VIRTIO_GPU_CMD_UPDATE_CURSOR:
+		return vd_gpu_cmd_update_cursor;
+	case VIRTIO_GPU_CMD_MOVE_CURSOR:
+		return vd_gpu_cmd_move_cursor;
+	default:
+		return NULL;
 	}
 }
 
@@ -68,7 +81,8 @@ vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd)
 		handler(gpu, cmd);
 	/* A handler that neither answered nor deferred is a bug here, not in the guest. */
 	if (!cmd->pending && cmd->resp_len == 0)
-		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, sizeof(struct virtio_gpu_ctrl_hdr));
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 	/*
 	 * A fenced display command (a flush) is answered after the 3D work
 	 * before it: the guest takes a fence as "everything up to here is done".
@@ -86,7 +100,8 @@ vd_gpu_process_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 		handler(gpu, cmd);
 	/* The cursor queue has no responses; a driver that asks gets a header. */
 	if (cmd->resp_len == 0)
-		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
 void
@@ -94,7 +109,8 @@ vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	cmd->pending = false;
 	if (cmd->resp_len == 0)
-		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC, sizeof(struct virtio_gpu_ctrl_hdr));
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 	if (gpu->complete)
 		gpu->complete(gpu, cmd, gpu->complete_data);
 }

@@ -34,7 +34,7 @@ typedef struct VdGpuCmd {
 	uint8_t resp[VD_GPU_MAX_RESPONSE_SIZE];
 	size_t resp_len;
 	bool pending;
-	void *user_data;           /* the owner's (device.c: the queue element) */
+	void *user_data; /* the owner's (device.c: the queue element) */
 } VdGpuCmd;
 
 static inline void

@@ -29,25 +29,25 @@ vd_gpu_control_xml(void)
 }
 
 static void
-return_errno(GDBusMethodInvocation *inv, int err, unsigned int output,
-             unsigned int num_outputs)
+return_errno(GDBusMethodInvocation *inv, int err, unsigned int output, unsigned int num_outputs)
 {
 	switch (err) {
 	case -ENOENT:
-		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_NO_SUCH_OUTPUT,
-		                                      _("No output %u: this device has outputs 0 to %u"),
-		                                      output, num_outputs - 1);
+		g_dbus_method_invocation_return_error(
+		        inv, DAEMON_ERROR, DAEMON_ERROR_NO_SUCH_OUTPUT,
+		        _("No output %u: this device has outputs 0 to %u"), output,
+		        num_outputs - 1);
 		break;
 	case -EINVAL:
-		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
-		                                      _("Size must be between %ux%u and %ux%u"),
-		                                      VD_GPU_MIN_SIZE, VD_GPU_MIN_SIZE,
-		                                      VD_GPU_MAX_SIZE, VD_GPU_MAX_SIZE);
+		g_dbus_method_invocation_return_error(
+		        inv, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
+		        _("Size must be between %ux%u and %ux%u"), VD_GPU_MIN_SIZE, VD_GPU_MIN_SIZE,
+		        VD_GPU_MAX_SIZE, VD_GPU_MAX_SIZE);
 		break;
 	case -ENOTSUP:
 		g_dbus_method_invocation_return_error(
-			inv, DAEMON_ERROR, DAEMON_ERROR_NOT_SUPPORTED,
-			_("Displays follow the front-end's user interface (QEMU GPU socket)"));
+		        inv, DAEMON_ERROR, DAEMON_ERROR_NOT_SUPPORTED,
+		        _("Displays follow the front-end's user interface (QEMU GPU socket)"));
 		break;
 	default:
 		g_dbus_method_invocation_return_error(inv, DAEMON_ERROR, DAEMON_ERROR_IO, "%s",

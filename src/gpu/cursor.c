@@ -35,8 +35,8 @@ cursor_resource(VdGpu *gpu, uint32_t id, const char **why)
 		*why = "larger than 64x64";
 		return NULL;
 	}
-	if (vd_gpu_display_refresh(gpu, res, &(struct virtio_gpu_rect){ 0, 0, res->width,
-	                                                                res->height }) < 0) {
+	if (vd_gpu_display_refresh(
+	            gpu, res, &(struct virtio_gpu_rect){ 0, 0, res->width, res->height }) < 0) {
 		*why = "pixels not readable";
 		return NULL;
 	}
@@ -76,9 +76,9 @@ vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd)
 	/* Converted to a8r8g8b8 whatever the resource format. */
 	memset(cur->data, 0, sizeof(cur->data));
 	{
-		pixman_image_t *dst = pixman_image_create_bits(
-			PIXMAN_a8r8g8b8, VD_GPU_CURSOR_SIZE, VD_GPU_CURSOR_SIZE, cur->data,
-			VD_GPU_CURSOR_SIZE * 4);
+		pixman_image_t *dst = pixman_image_create_bits(PIXMAN_a8r8g8b8, VD_GPU_CURSOR_SIZE,
+		                                               VD_GPU_CURSOR_SIZE, cur->data,
+		                                               VD_GPU_CURSOR_SIZE * 4);
 
 		pixman_image_composite(PIXMAN_OP_SRC, res->image, NULL, dst, 0, 0, 0, 0, 0, 0,
 		                       (uint16_t)res->width, (uint16_t)res->height);

@@ -27,15 +27,15 @@
 /* A control queue command in flight. */
 typedef struct VdGpuRequest {
 	VdGpuCmd cmd;
-	VhostElem *elem;           /* NULL once the ring went away under it */
+	VhostElem *elem; /* NULL once the ring went away under it */
 } VdGpuRequest;
 
 struct VdGpuDevice {
 	VdGpu *gpu;
 	VhostDev *dev;
-	GQueue waiting;            /* VdGpuRequest answered later */
-	VdGpuRequest *blocking;    /* 2D: the command holding the queue */
-	uint8_t *reqbuf;           /* VD_GPU_DEVICE_MAX_REQUEST bytes */
+	GQueue waiting;         /* VdGpuRequest answered later */
+	VdGpuRequest *blocking; /* 2D: the command holding the queue */
+	uint8_t *reqbuf;        /* VD_GPU_DEVICE_MAX_REQUEST bytes */
 	bool processing;
 };
 

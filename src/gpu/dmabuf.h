@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 typedef struct VdDmabuf {
-	int fd;                    /* owned by the caller after a successful export */
+	int fd; /* owned by the caller after a successful export */
 	uint32_t width, height;
 	uint32_t stride;
-	uint32_t fourcc;           /* DRM_FORMAT_* */
-	uint64_t modifier;         /* DRM_FORMAT_MOD_INVALID: not known */
-	bool y_0_top;              /* rows top to bottom (else GL's bottom-up) */
+	uint32_t fourcc;   /* DRM_FORMAT_* */
+	uint64_t modifier; /* DRM_FORMAT_MOD_INVALID: not known */
+	bool y_0_top;      /* rows top to bottom (else GL's bottom-up) */
 } VdDmabuf;

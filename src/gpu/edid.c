@@ -103,10 +103,10 @@ vd_gpu_edid_generate(uint8_t e[VD_GPU_EDID_SIZE], uint32_t width, uint32_t heigh
 	e[17] = 2024 - 1990; /* year */
 	e[18] = 1;           /* EDID 1.4 */
 	e[19] = 4;
-	e[20] = 0xa5;        /* digital, 8 bits per colour, DisplayPort */
-	e[21] = MAX(1u, width * 254 / (EDID_DPI * 100));  /* cm */
+	e[20] = 0xa5; /* digital, 8 bits per colour, DisplayPort */
+	e[21] = MAX(1u, width * 254 / (EDID_DPI * 100)); /* cm */
 	e[22] = MAX(1u, height * 254 / (EDID_DPI * 100));
-	e[23] = 120;         /* gamma 2.2 */
+	e[23] = 120; /* gamma 2.2 */
 	/* sRGB default colour space, preferred timing is native, continuous frequency. */
 	e[24] = 0x07;
 	edid_chromaticity(e);
@@ -118,9 +118,9 @@ vd_gpu_edid_generate(uint8_t e[VD_GPU_EDID_SIZE], uint32_t width, uint32_t heigh
 
 	range = e + 72;
 	range[3] = 0xfd;
-	range[5] = 50;  /* min vertical Hz */
-	range[6] = 65;  /* max vertical Hz */
-	range[7] = 30;  /* min horizontal kHz */
+	range[5] = 50; /* min vertical Hz */
+	range[6] = 65; /* max vertical Hz */
+	range[7] = 30; /* min horizontal kHz */
 	range[8] = (uint8_t)MIN(255u, vtotal * 65 / 1000 + 1);
 	max_clock_mhz = (uint32_t)((uint64_t)htotal * vtotal * 65 / 1000000);
 	range[9] = (uint8_t)MIN(255u, max_clock_mhz / 10 + 1);

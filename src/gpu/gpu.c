@@ -45,8 +45,8 @@ vd_gpu_new(const VdGpuOptions *opts)
 	gpu->opts = *opts;
 	gpu->opts.num_outputs = CLAMP(gpu->opts.num_outputs, 1u, VD_GPU_MAX_OUTPUTS);
 	gpu->udmabuf = -1;
-	gpu->resources = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-	                                       resource_free_cb);
+	gpu->resources =
+	        g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, resource_free_cb);
 	for (unsigned int i = 0; i < gpu->opts.num_outputs; i++) {
 		gpu->outputs[i].connected = true;
 		gpu->outputs[i].width = gpu->opts.width[i];
@@ -243,4 +243,3 @@ vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id)
 		return NULL;
 	return g_hash_table_lookup(gpu->resources, GUINT_TO_POINTER(id));
 }
-

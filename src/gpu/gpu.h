@@ -28,8 +28,8 @@
 /* Backing entries per resource; Linux needs one per discontiguous page run. */
 #define VD_GPU_MAX_BACKING_ENTRIES 16384u
 /* The largest request accepted: an ATTACH_BACKING with the most entries. */
-#define VD_GPU_MAX_REQUEST_SIZE                                                                   \
-	(sizeof(struct virtio_gpu_resource_attach_backing) +                                      \
+#define VD_GPU_MAX_REQUEST_SIZE                              \
+	(sizeof(struct virtio_gpu_resource_attach_backing) + \
 	 VD_GPU_MAX_BACKING_ENTRIES * sizeof(struct virtio_gpu_mem_entry))
 #define VD_GPU_CURSOR_SIZE 64u
 /* iovecs for one backing entry: it may span every memory region. */
@@ -50,32 +50,32 @@ typedef struct VdGpuBacking {
 
 typedef struct VdGpuResource {
 	uint32_t id;
-	uint32_t format;           /* VIRTIO_GPU_FORMAT_* */
+	uint32_t format; /* VIRTIO_GPU_FORMAT_* */
 	uint32_t width, height;
 	pixman_image_t *image;
-	uint64_t hostmem;          /* bytes charged against --max-hostmem */
+	uint64_t hostmem; /* bytes charged against --max-hostmem */
 	VdGpuBacking *backing;
-	uint64_t *backing_offset;  /* start of each run in the backing */
+	uint64_t *backing_offset; /* start of each run in the backing */
 	uint32_t nr_backing;
 	uint64_t backing_size;
-	uint32_t scanout_mask;     /* scanouts showing this resource */
-	int memfd;                 /* -1, or the memfd holding image's pixels (--dmabuf, 2D) */
+	uint32_t scanout_mask; /* scanouts showing this resource */
+	int memfd;             /* -1, or the memfd holding image's pixels (--dmabuf, 2D) */
 	bool has_uuid;
 	uint8_t uuid[16];
 } VdGpuResource;
 
 /* What the guest put on a scanout. */
 typedef struct VdGpuScanout {
-	uint32_t resource_id;      /* 0: disabled */
-	struct virtio_gpu_rect r;  /* the part of the resource shown */
-	bool dmabuf;               /* QEMU shows it from a dmabuf (--dmabuf) */
+	uint32_t resource_id;     /* 0: disabled */
+	struct virtio_gpu_rect r; /* the part of the resource shown */
+	bool dmabuf;              /* QEMU shows it from a dmabuf (--dmabuf) */
 } VdGpuScanout;
 
 /* A display as the host side sees it (headless, or QEMU's answer cached). */
 typedef struct VdGpuOutput {
 	bool connected;
 	uint32_t width, height;
-	pixman_image_t *shown;     /* headless: what the last flushes showed */
+	pixman_image_t *shown; /* headless: what the last flushes showed */
 } VdGpuOutput;
 
 typedef struct VdGpuCursor {
@@ -96,13 +96,13 @@ typedef struct VdGpuOptions {
 	uint32_t height[VD_GPU_MAX_OUTPUTS];
 	uint64_t max_hostmem;
 	unsigned int forward_timeout_ms; /* waiting for the QEMU GPU socket */
-	bool dmabuf;               /* scanouts to QEMU as dmabufs where possible */
-	const char *udmabuf_device; /* NULL: /dev/udmabuf (2D dmabufs) */
+	bool dmabuf;                     /* scanouts to QEMU as dmabufs where possible */
+	const char *udmabuf_device;      /* NULL: /dev/udmabuf (2D dmabufs) */
 } VdGpuOptions;
 
 struct VdGpu {
 	VdGpuOptions opts;
-	GHashTable *resources;     /* id -> VdGpuResource */
+	GHashTable *resources; /* id -> VdGpuResource */
 	uint64_t hostmem;
 	VdGpuScanout scanouts[VD_GPU_MAX_OUTPUTS];
 	VdGpuOutput outputs[VD_GPU_MAX_OUTPUTS];
@@ -116,11 +116,11 @@ struct VdGpu {
 	VdGpuConfigChangedFunc config_changed;
 	void *config_changed_data;
 
-	VdGpuDisplay display;      /* where scanouts and cursor go (display.h) */
-	VdVirgl *virgl;            /* 3D (--virgl), or NULL */
-	int udmabuf;               /* the udmabuf device (--dmabuf in 2D), or -1 */
-	unsigned int memfds;       /* resources whose pixels are in a memfd */
-	VdRateLimit faults;        /* what the guest and front-end get logged */
+	VdGpuDisplay display; /* where scanouts and cursor go (display.h) */
+	VdVirgl *virgl;       /* 3D (--virgl), or NULL */
+	int udmabuf;          /* the udmabuf device (--dmabuf in 2D), or -1 */
+	unsigned int memfds;  /* resources whose pixels are in a memfd */
+	VdRateLimit faults;   /* what the guest and front-end get logged */
 };
 
 /* gpu.c */
@@ -178,9 +178,8 @@ pixman_format_code_t vd_gpu_format_to_pixman(uint32_t virtio_format);
  * A resource with a zeroed host image, charged against --max-hostmem and
  * added to the table; NULL with the VIRTIO_GPU_RESP_ERR_* and why if not.
  */
-VdGpuResource *vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format,
-                                   uint32_t width, uint32_t height, uint32_t *err,
-                                   const char **why);
+VdGpuResource *vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format, uint32_t width,
+                                   uint32_t height, uint32_t *err, const char **why);
 void vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res);
 /* True when r lies inside a width x height area (no overflow). */
 bool vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height);
@@ -195,8 +194,7 @@ void vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *i
  * The resource to show for id: the 2D one, or with 3D on a host copy of the
  * virgl resource (made or renewed here). NULL with err and why if none.
  */
-VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err,
-                                       const char **why);
+VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err, const char **why);
 /* With 3D on, reads rectangle r of the virgl resource into its copy. 0 or -errno. */
 int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *r);
 /* Runs a command virgl handles; an unref'd resource leaves the displays. */
@@ -245,7 +243,7 @@ pixman_image_t *vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index);
 int vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error);
 
 /* png.c: x8r8g8b8 rows as a compressed 24-bit RGB PNG (libpng); NULL with error. */
-GBytes *vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height,
-                           size_t stride, GError **error);
+GBytes *vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height, size_t stride,
+                           GError **error);
 
 /* qemu-socket.c: the QEMU GPU socket, see qemu-socket.h. */

@@ -25,8 +25,8 @@ headless_scanout(void *impl, uint32_t scanout_id)
 	g_clear_pointer(&out->shown, pixman_image_unref);
 	if (s->resource_id == 0)
 		return;
-	out->shown = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width,
-	                                      (int)s->r.height, NULL, 0);
+	out->shown = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width, (int)s->r.height,
+	                                      NULL, 0);
 }
 
 static void
@@ -39,10 +39,9 @@ headless_update(void *impl, uint32_t scanout_id, pixman_image_t *src,
 
 	if (!out->shown)
 		return;
-	pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, out->shown, (int32_t)r->x,
-	                         (int32_t)r->y, 0, 0, (int32_t)(r->x - s->r.x),
-	                         (int32_t)(r->y - s->r.y), (int32_t)r->width,
-	                         (int32_t)r->height);
+	pixman_image_composite32(PIXMAN_OP_SRC, src, NULL, out->shown, (int32_t)r->x, (int32_t)r->y,
+	                         0, 0, (int32_t)(r->x - s->r.x), (int32_t)(r->y - s->r.y),
+	                         (int32_t)r->width, (int32_t)r->height);
 }
 
 /* The cursor stays in gpu->cursor: no picture of it is kept. */
@@ -62,8 +61,7 @@ const VdGpuDisplayOps vd_gpu_headless_ops = {
 };
 
 int
-vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width,
-                  uint32_t height)
+vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t width, uint32_t height)
 {
 	VdGpuOutput *out;
 
@@ -105,8 +103,7 @@ vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index)
 		return pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)MAX(out->width, 1u),
 		                                (int)MAX(out->height, 1u), NULL, 0);
 	}
-	img = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width, (int)s->r.height,
-	                               NULL, 0);
+	img = pixman_image_create_bits(PIXMAN_x8r8g8b8, (int)s->r.width, (int)s->r.height, NULL, 0);
 	if (!img)
 		return NULL;
 	/* Headless: what was flushed; with QEMU: the resource as transferred. */
@@ -156,8 +153,9 @@ vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GErro
 		return -1;
 	img = vd_gpu_output_snapshot(gpu, index);
 	if (!img) {
-		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_IO, _("Out of memory for a %ux%u copy"),
-		            gpu->scanouts[index].r.width, gpu->scanouts[index].r.height);
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_IO,
+		            _("Out of memory for a %ux%u copy"), gpu->scanouts[index].r.width,
+		            gpu->scanouts[index].r.height);
 		return -1;
 	}
 	png = vd_png_encode_xrgb(pixman_image_get_data(img), (uint32_t)pixman_image_get_width(img),

@@ -52,8 +52,7 @@ png_warning_ignored(png_structp png, png_const_charp msg)
  * ok is volatile: it is read after libpng's error path longjmps back.
  */
 static bool
-png_encode_rows(PngWrite *w, const uint32_t *pixels, uint32_t width, uint32_t height,
-                size_t stride)
+png_encode_rows(PngWrite *w, const uint32_t *pixels, uint32_t width, uint32_t height, size_t stride)
 {
 	png_structp png;
 	png_infop info;

@@ -11,8 +11,14 @@
 #include "gpu/command.h"
 
 /* The name without its VIRTIO_GPU_CMD_ prefix (15 characters). */
-#define RULE(id, type) { id, &(#id)[15], sizeof(type), false }
-#define CURSOR_RULE(id, type) { id, &(#id)[15], sizeof(type), true }
+#define RULE(id, type)                              \
+	{                                           \
+		id, &(#id)[15], sizeof(type), false \
+	}
+#define CURSOR_RULE(id, type)                      \
+	{                                          \
+		id, &(#id)[15], sizeof(type), true \
+	}
 
 static const VdGpuCmdRule rules[] = {
 	RULE(VIRTIO_GPU_CMD_GET_DISPLAY_INFO, struct virtio_gpu_ctrl_hdr),
@@ -88,7 +94,8 @@ vd_gpu_cmd_check(VdGpuCmd *cmd, bool cursor_queue, size_t max_size, VdRateLimit 
 	 * Linux's driver logs any error response the same way and never retries.
 	 */
 	if (cmd->req_len < sizeof(struct virtio_gpu_ctrl_hdr)) {
-		vd_gpu_cmd_fail(cmd, faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "request shorter than a header");
+		vd_gpu_cmd_fail(cmd, faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "request shorter than a header");
 		return NULL;
 	}
 	if (cmd->req_len > max_size) {
@@ -101,7 +108,8 @@ vd_gpu_cmd_check(VdGpuCmd *cmd, bool cursor_queue, size_t max_size, VdRateLimit 
 		return NULL;
 	}
 	if (rule->cursor_queue != cursor_queue) {
-		vd_gpu_cmd_fail(cmd, faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "command on the wrong queue");
+		vd_gpu_cmd_fail(cmd, faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "command on the wrong queue");
 		return NULL;
 	}
 	if (cmd->req_len < rule->min_size) {

@@ -25,11 +25,11 @@
 #define QEMU_SNDBUF (8 * 1024 * 1024)
 
 typedef struct QMsg {
-	uint8_t *head;             /* header and fixed payload (owned) */
+	uint8_t *head; /* header and fixed payload (owned) */
 	size_t head_len;
-	pixman_image_t *image;     /* referenced while pixels are queued */
-	uint8_t *staging;          /* converted pixels when the format differs */
-	int fd;                    /* sent with the first byte (DMABUF_SCANOUT*) */
+	pixman_image_t *image; /* referenced while pixels are queued */
+	uint8_t *staging;      /* converted pixels when the format differs */
+	int fd;                /* sent with the first byte (DMABUF_SCANOUT*) */
 	bool has_fd;
 	struct iovec *iov;
 	unsigned int n_iov;
@@ -44,8 +44,8 @@ typedef struct QMsg {
 typedef struct QPending {
 	VdGpuQemu *q;
 	uint32_t request;
-	uint32_t scanout_id;       /* GET_EDID */
-	VdGpuCmd *cmd;             /* NULL for the handshake */
+	uint32_t scanout_id; /* GET_EDID */
+	VdGpuCmd *cmd;       /* NULL for the handshake */
 	guint timeout_id;
 } QPending;
 
@@ -53,19 +53,19 @@ struct VdGpuQemu {
 	VdGpu *gpu;
 	int fd;
 	bool broken;
-	bool failing;              /* a send failed; broken from the next idle */
+	bool failing; /* a send failed; broken from the next idle */
 	guint fail_idle;
-	GQueue out;                /* QMsg */
+	GQueue out; /* QMsg */
 	size_t queued_bytes;
-	GQueue pending;            /* QPending */
+	GQueue pending; /* QPending */
 	guint in_watch;
 	guint out_watch;
 	GByteArray *rx;
 	uint64_t features;
 	bool handshake_done;
-	uint32_t edid_dead;        /* scanouts whose GET_EDID went unanswered */
-	bool dmabuf_dead;          /* a DMABUF_UPDATE went unanswered: no GL display */
-	uint32_t dmabuf_shown;     /* scanouts QEMU shows from a dmabuf we sent */
+	uint32_t edid_dead;    /* scanouts whose GET_EDID went unanswered */
+	bool dmabuf_dead;      /* a DMABUF_UPDATE went unanswered: no GL display */
+	uint32_t dmabuf_shown; /* scanouts QEMU shows from a dmabuf we sent */
 };
 
 static void
@@ -261,7 +261,8 @@ pending_answer_locally(VdGpuQemu *q, QPending *p)
 	memset(cmd->resp, 0, sizeof(cmd->resp));
 	if (p->request == VD_GPU_MSG_DMABUF_UPDATE) {
 		/* Drawn or not, the guest's flush is done with. */
-		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 	} else if (p->request == VD_GPU_MSG_GET_DISPLAY_INFO) {
 		struct virtio_gpu_resp_display_info *info = (void *)cmd->resp;
 
@@ -301,7 +302,8 @@ pending_timeout_cb(gpointer data)
 	p->timeout_id = 0;
 	if (p->request == VD_GPU_MSG_DMABUF_UPDATE) {
 		g_warning("QEMU did not answer a dmabuf update in %u ms (a display without GL?); "
-		          "sending pixels from now on", q->gpu->opts.forward_timeout_ms);
+		          "sending pixels from now on",
+		          q->gpu->opts.forward_timeout_ms);
 		/* QEMU without a GL display never answers: pixels from now on. */
 		q->dmabuf_dead = true;
 	} else {
@@ -608,7 +610,8 @@ vd_gpu_qemu_update(VdGpuQemu *q, uint32_t scanout_id, pixman_image_t *image,
 		} else {
 			m->iov = g_new(struct iovec, 1 + (size_t)r.height);
 			for (uint32_t h = 0; h < r.height; h++) {
-				m->iov[1 + h].iov_base = data + (r.y + h) * stride + (size_t)r.x * 4;
+				m->iov[1 + h].iov_base =
+				        data + (r.y + h) * stride + (size_t)r.x * 4;
 				m->iov[1 + h].iov_len = (size_t)r.width * 4;
 			}
 			m->n_iov = 1 + r.height;

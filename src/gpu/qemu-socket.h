@@ -66,9 +66,9 @@ typedef struct __attribute__((packed)) VdGpuMsgUpdate {
 /* DMABUF_SCANOUT; the dmabuf's fd travels with the message (SCM_RIGHTS). */
 typedef struct __attribute__((packed)) VdGpuMsgDmabufScanout {
 	uint32_t scanout_id;
-	uint32_t x, y, width, height;  /* the part of the buffer shown */
+	uint32_t x, y, width, height; /* the part of the buffer shown */
 	uint32_t fd_width, fd_height, fd_stride;
-	uint32_t fd_flags;             /* VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP */
+	uint32_t fd_flags; /* VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP */
 	int32_t fd_drm_fourcc;
 } VdGpuMsgDmabufScanout;
 
@@ -115,15 +115,15 @@ bool vd_gpu_qemu_get_edid(VdGpuQemu *q, VdGpuCmd *cmd, uint32_t scanout_id);
  * (no handshake yet, DMABUF2 refused, QEMU stopped answering them): send
  * SCANOUT and UPDATE pixels instead.
  */
-bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id,
-                                const struct virtio_gpu_rect *r, VdDmabuf *buf);
+bool vd_gpu_qemu_dmabuf_scanout(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                                VdDmabuf *buf);
 /* False once dmabufs cannot go out (see above): scanouts need pixels again. */
 bool vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q);
 /*
  * Redraws r of a dmabuf scanout. With cmd (the guest's flush), true means cmd
  * is pending until QEMU has drawn (or the forward timeout); false as above.
  */
-bool vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id,
-                               const struct virtio_gpu_rect *r, VdGpuCmd *cmd);
+bool vd_gpu_qemu_dmabuf_update(VdGpuQemu *q, uint32_t scanout_id, const struct virtio_gpu_rect *r,
+                               VdGpuCmd *cmd);
 /* Bytes waiting to be sent (tests, benchmark). */
 size_t vd_gpu_qemu_queued_bytes(VdGpuQemu *q);

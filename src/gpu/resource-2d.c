@@ -12,7 +12,6 @@
 
 #include "gpu/gpu.h"
 
-
 pixman_format_code_t
 vd_gpu_format_to_pixman(uint32_t virtio_format)
 {
@@ -117,12 +116,14 @@ vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.resource_id == 0 || vd_gpu_resource_lookup(gpu, c.resource_id)) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "resource id %u %s",
-		      c.resource_id, c.resource_id ? "already exists" : "is reserved");
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                "resource id %u %s", c.resource_id,
+		                c.resource_id ? "already exists" : "is reserved");
 		return;
 	}
 	if (!vd_gpu_resource_new(gpu, c.resource_id, c.format, c.width, c.height, &err, &why)) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, err, "%ux%u, format %u: %s", c.width, c.height, c.format, why);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, err, "%ux%u, format %u: %s", c.width, c.height,
+		                c.format, why);
 		return;
 	}
 	vd_gpu_cmd_ok_nodata(cmd);
@@ -147,7 +148,8 @@ lookup_or_reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t id)
 	VdGpuResource *res = vd_gpu_resource_lookup(gpu, id);
 
 	if (!res)
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "unknown resource %u", id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
+		                "unknown resource %u", id);
 	return res;
 }
 
@@ -223,13 +225,13 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 		return;
 	if (!vd_gpu_rect_inside(&c.r, res->width, res->height)) {
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		      "rect %ux%u+%u+%u outside resource %u (%ux%u)", c.r.width, c.r.height, c.r.x,
-		      c.r.y, c.resource_id, res->width, res->height);
+		                "rect %ux%u+%u+%u outside resource %u (%ux%u)", c.r.width,
+		                c.r.height, c.r.x, c.r.y, c.resource_id, res->width, res->height);
 		return;
 	}
 	if (!res->backing) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
-		      c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "resource %u has no backing", c.resource_id);
 		return;
 	}
 	if (c.r.width == 0 || c.r.height == 0) {
@@ -245,7 +247,7 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 	last = c.offset + (uint64_t)stride * (c.r.height - 1) + row_len;
 	if (last < c.offset || last > res->backing_size) {
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		      "transfer reaches past the backing of resource %u", c.resource_id);
+		                "transfer reaches past the backing of resource %u", c.resource_id);
 		return;
 	}
 
@@ -255,14 +257,14 @@ vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd)
 		                   (size_t)stride * c.r.height);
 	} else {
 		for (uint32_t h = 0; h < c.r.height && ret == 0; h++) {
-			ret = backing_read(gpu, res, c.offset + (uint64_t)stride * h,
-			                   data + (size_t)(c.r.y + h) * stride + (size_t)c.r.x * bpp,
-			                   row_len);
+			ret = backing_read(
+			        gpu, res, c.offset + (uint64_t)stride * h,
+			        data + (size_t)(c.r.y + h) * stride + (size_t)c.r.x * bpp, row_len);
 		}
 	}
 	if (ret < 0) {
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
-		      "backing of resource %u is not in guest memory", c.resource_id);
+		                "backing of resource %u is not in guest memory", c.resource_id);
 		return;
 	}
 	vd_gpu_cmd_ok_nodata(cmd);
@@ -286,13 +288,13 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		return;
 	if (res->backing) {
 		/* Keeping the old one avoids the leak of CVE-2021-3544. */
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u already has backing",
-		      c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "resource %u already has backing", c.resource_id);
 		return;
 	}
 	if (c.nr_entries == 0 || c.nr_entries > VD_GPU_MAX_BACKING_ENTRIES) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "%u backing entries",
-		      c.nr_entries);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "%u backing entries", c.nr_entries);
 		return;
 	}
 	/*
@@ -303,8 +305,9 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 	 * an error.
 	 */
 	if (cmd->req_len - sizeof(c) < (size_t)c.nr_entries * sizeof(*entries)) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%u entries announced, %zu bytes sent",
-		      c.nr_entries, cmd->req_len - sizeof(c));
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "%u entries announced, %zu bytes sent", c.nr_entries,
+		                cmd->req_len - sizeof(c));
 		return;
 	}
 
@@ -320,8 +323,9 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 			n = gpu->map_sg(gpu->map_opaque, addr, len, false, iov, G_N_ELEMENTS(iov));
 		if (addr + len < addr || !gpu->map_sg || n < 0) {
 			vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
-			      "backing entry %u (0x%" G_GINT64_MODIFIER "x+%u) is outside guest RAM",
-			      i, (guint64)entries[i].addr, entries[i].length);
+			                "backing entry %u (0x%" G_GINT64_MODIFIER
+			                "x+%u) is outside guest RAM",
+			                i, (guint64)entries[i].addr, entries[i].length);
 			return;
 		}
 		if (len == 0)
@@ -339,7 +343,8 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 		total += len;
 	}
 	if (nr_runs == 0) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "backing of 0 bytes");
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "backing of 0 bytes");
 		return;
 	}
 	res->backing = g_steal_pointer(&runs);
@@ -360,8 +365,8 @@ vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (!res->backing) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "resource %u has no backing",
-		      c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "resource %u has no backing", c.resource_id);
 		return;
 	}
 	g_clear_pointer(&res->backing, g_free);

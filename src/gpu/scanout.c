@@ -9,7 +9,6 @@
 
 #include "gpu/gpu.h"
 
-
 void
 vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
 {
@@ -30,7 +29,8 @@ vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_resp_display_info *info = (void *)cmd->resp;
 
-	if (gpu->display.ops->display_info && gpu->display.ops->display_info(gpu->display.impl, cmd))
+	if (gpu->display.ops->display_info &&
+	    gpu->display.ops->display_info(gpu->display.impl, cmd))
 		return;
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_DISPLAY_INFO, sizeof(*info));
 	vd_gpu_fill_display_info(gpu, info);
@@ -45,7 +45,8 @@ vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout >= gpu->opts.num_outputs) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, "scanout %u", c.scanout);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
+		                "scanout %u", c.scanout);
 		return;
 	}
 	if (gpu->display.ops->edid && gpu->display.ops->edid(gpu->display.impl, cmd, c.scanout))
@@ -80,7 +81,8 @@ vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd)
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout_id >= gpu->opts.num_outputs) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID, "scanout %u", c.scanout_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID,
+		                "scanout %u", c.scanout_id);
 		return;
 	}
 	if (c.resource_id == 0) {
@@ -195,7 +197,8 @@ vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd)
 	ret = flush_targets(gpu, res, &c.r, &last_dmabuf) ? vd_gpu_display_refresh(gpu, res, &c.r)
 	                                                  : 0;
 	if (ret < 0) {
-		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "read back failed for resource %u", c.resource_id);
+		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "read back failed for resource %u", c.resource_id);
 		return;
 	}
 	for (uint32_t i = 0; i < gpu->opts.num_outputs; i++) {

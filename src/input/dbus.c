@@ -165,15 +165,15 @@ input_dbus_build(InputDbus *dbus, InputControl *ctl, const char *method, GVarian
 
 			g_array_append_val(evs, ev);
 		}
-		return input_control_inject(ctl, desc, (InputEvent *)(void *)evs->data,
-		                            evs->len, out, error);
+		return input_control_inject(ctl, desc, (InputEvent *)(void *)evs->data, evs->len,
+		                            out, error);
 	}
 	if (g_str_equal(method, "PressKey") || g_str_equal(method, "ReleaseKey")) {
 		guint16 code;
 
 		g_variant_get(params, "(q)", &code);
-		return input_control_key(ctl, desc, code, g_str_equal(method, "PressKey"),
-		                         out, error);
+		return input_control_key(ctl, desc, code, g_str_equal(method, "PressKey"), out,
+		                         error);
 	}
 	if (g_str_equal(method, "Button")) {
 		guint16 code;
@@ -206,8 +206,7 @@ input_dbus_build(InputDbus *dbus, InputControl *ctl, const char *method, GVarian
 			            _("unknown touch action \"%s\" (down, motion or up)"), action);
 			return FALSE;
 		}
-		return input_control_touch(ctl, desc, slot, (InputTouchAction)a, x, y, out,
-		                           error);
+		return input_control_touch(ctl, desc, slot, (InputTouchAction)a, x, y, out, error);
 	}
 	g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD, _("no method %s"), method);
 	return FALSE;

@@ -101,9 +101,10 @@ input_device_status(InputDevice *dev, VhostQueue *vq)
 			value = (int32_t)GUINT32_FROM_LE(ev.value);
 			/* Only what the device has: LEDs, sounds, force feedback it announced. */
 			if (type != EV_SYN && !input_desc_has_bit(dev->desc, type, code)) {
-				vd_log_fault(&dev->faults, VD_FAULT_GUEST, NULL,
-				             "status event type %u code %u the device does not have",
-				             type, code);
+				vd_log_fault(
+				        &dev->faults, VD_FAULT_GUEST, NULL,
+				        "status event type %u code %u the device does not have",
+				        type, code);
 			} else if (type != EV_SYN) {
 				dev->stats.status_events++;
 				for (unsigned int i = 0; i < dev->status_handlers->len; i++) {

@@ -51,14 +51,16 @@ backend_readable(int fd, GIOCondition cond, gpointer data)
 		if (ch->acks_pending)
 			ch->acks_pending--;
 		if (!(hdr->flags & VHOST_USER_REPLY_MASK)) {
-			vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "unexpected %s request on the backend channel",
-			               vhost_user_backend_request_name(hdr->request));
+			vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+			             "unexpected %s request on the backend channel",
+			             vhost_user_backend_request_name(hdr->request));
 		} else if (value != 0 && !ch->warned_refused) {
 			ch->warned_refused = true;
 			g_message("%s: the front-end did not act on %s (reply %" G_GUINT64_FORMAT
-			          "); QEMU's vhost-user-gpu-pci ignores config changes from back-ends",
-			          vhost_dev_name(dev), vhost_user_backend_request_name(hdr->request),
-			          value);
+			          "); QEMU's vhost-user-gpu-pci ignores config changes from "
+			          "back-ends",
+			          vhost_dev_name(dev),
+			          vhost_user_backend_request_name(hdr->request), value);
 		}
 	} else if (ret < 0 || (cond & (G_IO_HUP | G_IO_ERR))) {
 		g_debug("%s: backend channel closed", vhost_dev_name(dev));
@@ -97,7 +99,7 @@ vhost_backend_send(VhostDev *dev, VhostBackendChannel *ch, uint32_t request, con
 	if (ret < 0) {
 		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
 		             "cannot send %s on the backend channel: %s",
-		               vhost_user_backend_request_name(request), g_strerror(-ret));
+		             vhost_user_backend_request_name(request), g_strerror(-ret));
 		return ret;
 	}
 	if (need_reply)

@@ -36,8 +36,8 @@ typedef struct VhostRequest {
 typedef int (*RequestHandler)(VhostDev *dev, VhostRequest *req);
 
 typedef enum {
-	SIZE_EXACT,   /* payload is exactly size bytes */
-	SIZE_MIN,     /* at least size bytes; the handler checks the rest */
+	SIZE_EXACT, /* payload is exactly size bytes */
+	SIZE_MIN,   /* at least size bytes; the handler checks the rest */
 } SizeRule;
 
 typedef struct RequestSpec {
@@ -83,8 +83,8 @@ reply_u64(VhostRequest *req, uint64_t value)
 uint64_t
 vhost_dev_offered_features(VhostDev *dev)
 {
-	uint64_t device = dev->info.ops->get_features ? dev->info.ops->get_features(dev->info.opaque)
-	                                              : 0;
+	uint64_t device =
+	        dev->info.ops->get_features ? dev->info.ops->get_features(dev->info.opaque) : 0;
 
 	return device | (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
 	       (1ull << VIRTIO_RING_F_EVENT_IDX) | (1ull << VHOST_F_LOG_ALL) |
@@ -101,7 +101,8 @@ uint64_t
 vhost_dev_offered_protocol_features(VhostDev *dev)
 {
 	const VhostDeviceOps *ops = dev->info.ops;
-	uint64_t f = (1ull << VHOST_USER_PROTOCOL_F_MQ) | (1ull << VHOST_USER_PROTOCOL_F_LOG_SHMFD) |
+	uint64_t f = (1ull << VHOST_USER_PROTOCOL_F_MQ) |
+	             (1ull << VHOST_USER_PROTOCOL_F_LOG_SHMFD) |
 	             (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK) |
 	             (1ull << VHOST_USER_PROTOCOL_F_BACKEND_REQ) |
 	             (1ull << VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD) |
@@ -192,7 +193,8 @@ translate_step(VhostDev *dev, uint64_t addr, bool is_uaddr, bool write, uint8_t 
 		off = uaddr - r->uaddr;
 		*contig = MIN(tlb_contig, r->size - off);
 	} else {
-		r = is_uaddr ? vhost_mem_find_uaddr(&dev->mem, addr) : vhost_mem_find_gpa(&dev->mem, addr);
+		r = is_uaddr ? vhost_mem_find_uaddr(&dev->mem, addr)
+		             : vhost_mem_find_gpa(&dev->mem, addr);
 		if (!r)
 			return -EFAULT;
 		off = addr - (is_uaddr ? r->uaddr : r->gpa);
@@ -386,7 +388,8 @@ handle_set_features(VhostDev *dev, VhostRequest *req)
 		dev->warned_extra_features = true;
 		g_log(G_LOG_DOMAIN, only_ring_reset ? G_LOG_LEVEL_DEBUG : G_LOG_LEVEL_MESSAGE,
 		      "%s: the front-end acked features never offered (0x%" G_GINT64_MODIFIER
-		      "x); ignoring them", vhost_dev_name(dev), f & ~offered);
+		      "x); ignoring them",
+		      vhost_dev_name(dev), f & ~offered);
 	}
 	f &= offered;
 	dev->features = f;
@@ -415,8 +418,9 @@ handle_set_protocol_features(VhostDev *dev, VhostRequest *req)
 	uint64_t offered = vhost_dev_offered_protocol_features(dev);
 
 	if (req->p->u64 & ~offered) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "protocol features 0x%" G_GINT64_MODIFIER
-		               "x were never offered", req->p->u64 & ~offered);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "protocol features 0x%" G_GINT64_MODIFIER "x were never offered",
+		             req->p->u64 & ~offered);
 		return -EINVAL;
 	}
 	dev->protocol_features = req->p->u64;
@@ -452,13 +456,15 @@ handle_set_mem_table(VhostDev *dev, VhostRequest *req)
 	if (m->nregions > VHOST_MEMORY_BASELINE_NREGIONS || m->nregions != req->nfds ||
 	    req->hdr->size < offsetof(VhostUserMemory, regions) +
 	                             m->nregions * sizeof(VhostUserMemoryRegion)) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_MEM_TABLE with %u regions, %u fds, %u bytes",
-		               m->nregions, req->nfds, req->hdr->size);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "SET_MEM_TABLE with %u regions, %u fds, %u bytes", m->nregions,
+		             req->nfds, req->hdr->size);
 		return -EINVAL;
 	}
 	ret = vhost_mem_set_table(&dev->mem, m->regions, req->fds, m->nregions);
 	if (ret < 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_MEM_TABLE refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "SET_MEM_TABLE refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	memory_changed(dev);
@@ -478,7 +484,8 @@ handle_add_mem_reg(VhostDev *dev, VhostRequest *req)
 	int ret = vhost_mem_add_region(&dev->mem, &req->p->memreg.region, req->fds[0]);
 
 	if (ret < 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "ADD_MEM_REG refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "ADD_MEM_REG refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	memory_changed(dev);
@@ -492,7 +499,8 @@ handle_rem_mem_reg(VhostDev *dev, VhostRequest *req)
 	int ret = vhost_mem_remove_region(&dev->mem, &req->p->memreg.region);
 
 	if (ret < 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "REM_MEM_REG of a region that is not mapped");
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "REM_MEM_REG of a region that is not mapped");
 		return ret;
 	}
 	memory_changed(dev);
@@ -504,9 +512,9 @@ request_queue(VhostDev *dev, VhostRequest *req, uint32_t index)
 {
 	index &= VHOST_USER_VRING_IDX_MASK;
 	if (index >= dev->info.num_queues) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s for queue %u of %u",
-		               vhost_user_request_name(req->hdr->request), index,
-		               dev->info.num_queues);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s for queue %u of %u", vhost_user_request_name(req->hdr->request),
+		             index, dev->info.num_queues);
 		return NULL;
 	}
 	return &dev->queues[index];
@@ -521,8 +529,8 @@ handle_set_vring_num(VhostDev *dev, VhostRequest *req)
 	if (!q)
 		return -EINVAL;
 	if (num == 0 || num > VHOST_USER_MAX_QUEUE_SIZE || (num & (num - 1)) != 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "queue size %u (1..%u, a power of 2)", num,
-		               VHOST_USER_MAX_QUEUE_SIZE);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "queue size %u (1..%u, a power of 2)", num, VHOST_USER_MAX_QUEUE_SIZE);
 		return -EINVAL;
 	}
 	if (q->started)
@@ -586,9 +594,9 @@ handle_set_vring_fd(VhostDev *dev, VhostRequest *req)
 
 	if ((v & ~(uint64_t)(VHOST_USER_VRING_IDX_MASK | VHOST_USER_VRING_NOFD_MASK)) != 0 ||
 	    nofd != (req->nfds == 0)) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with value 0x%" G_GINT64_MODIFIER
-		               "x and %u fds", vhost_user_request_name(req->hdr->request), v,
-		               req->nfds);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s with value 0x%" G_GINT64_MODIFIER "x and %u fds",
+		             vhost_user_request_name(req->hdr->request), v, req->nfds);
 		return -EINVAL;
 	}
 	q = request_queue(dev, req, (uint32_t)v);
@@ -643,7 +651,8 @@ handle_set_log_base(VhostDev *dev, VhostRequest *req)
 	/* The front-end waits for this reply before it trusts the log (vhost-user.rst). */
 	reply_u64(req, ret < 0 ? 1 : 0);
 	if (ret < 0)
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_LOG_BASE refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "SET_LOG_BASE refused: %s", g_strerror(-ret));
 	return ret;
 }
 
@@ -681,7 +690,8 @@ handle_iotlb_msg(VhostDev *dev, VhostRequest *req)
 		ret = -EINVAL;
 	}
 	if (ret < 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "IOTLB message type %u refused", m.type);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "IOTLB message type %u refused", m.type);
 		return ret;
 	}
 	remap_queues(dev);
@@ -699,8 +709,9 @@ handle_get_config(VhostDev *dev, VhostRequest *req)
 	req->reply_size = 0;
 	if (req->hdr->size != VHOST_USER_CONFIG_HDR_SIZE + c->size || c->size == 0 ||
 	    c->offset > dev->info.config_size || c->size > dev->info.config_size - c->offset) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GET_CONFIG of %u bytes at %u (config space %u)",
-		               c->size, c->offset, dev->info.config_size);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "GET_CONFIG of %u bytes at %u (config space %u)", c->size, c->offset,
+		             dev->info.config_size);
 		return -EINVAL;
 	}
 	memset(&req->reply.config, 0, sizeof(req->reply.config));
@@ -723,14 +734,14 @@ handle_set_config(VhostDev *dev, VhostRequest *req)
 	if (req->hdr->size != VHOST_USER_CONFIG_HDR_SIZE + c->size || c->size == 0 ||
 	    c->offset > dev->info.config_size || c->size > dev->info.config_size - c->offset ||
 	    c->flags > VHOST_SET_CONFIG_TYPE_MIGRATION) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_CONFIG of %u bytes at %u, flags %u", c->size,
-		               c->offset, c->flags);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "SET_CONFIG of %u bytes at %u, flags %u", c->size, c->offset,
+		             c->flags);
 		return -EINVAL;
 	}
 	if (!dev->info.ops->set_config)
 		return -EPERM;
-	return dev->info.ops->set_config(dev->info.opaque, c->region, c->offset, c->size,
-	                                 c->flags);
+	return dev->info.ops->set_config(dev->info.opaque, c->region, c->offset, c->size, c->flags);
 }
 
 static int
@@ -743,12 +754,14 @@ handle_get_inflight_fd(VhostDev *dev, VhostRequest *req)
 	req->reply_size = sizeof(VhostUserInflight);
 	memset(&req->reply.inflight, 0, sizeof(req->reply.inflight));
 	if (in->num_queues == 0 || in->num_queues > dev->info.num_queues) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "GET_INFLIGHT_FD for %u queues", in->num_queues);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "GET_INFLIGHT_FD for %u queues", in->num_queues);
 		return -EINVAL;
 	}
 	ret = vhost_inflight_create(&dev->inflight, in->num_queues, in->queue_size);
 	if (ret < 0) {
-		vd_log_fault(&dev->faults, VD_FAULT_HOST, vhost_dev_name(dev), "GET_INFLIGHT_FD: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_HOST, vhost_dev_name(dev),
+		             "GET_INFLIGHT_FD: %s", g_strerror(-ret));
 		return ret;
 	}
 	req->reply.inflight.mmap_size = dev->inflight.size;
@@ -771,7 +784,8 @@ handle_set_inflight_fd(VhostDev *dev, VhostRequest *req)
 
 	if (ret < 0) {
 		close(fd);
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "SET_INFLIGHT_FD refused: %s", g_strerror(-ret));
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "SET_INFLIGHT_FD refused: %s", g_strerror(-ret));
 		return ret;
 	}
 	for (unsigned int i = 0; i < dev->info.num_queues; i++)
@@ -857,7 +871,8 @@ transfer_cb(int fd, GIOCondition cond, gpointer data)
 	close(t->fd);
 	t->fd = -1;
 	if (t->direction == VHOST_TRANSFER_STATE_DIRECTION_LOAD && t->result == 0)
-		t->result = dev->info.ops->load_state(dev->info.opaque, t->data->data, t->data->len);
+		t->result =
+		        dev->info.ops->load_state(dev->info.opaque, t->data->data, t->data->len);
 	return G_SOURCE_REMOVE;
 }
 
@@ -883,9 +898,10 @@ handle_set_device_state_fd(VhostDev *dev, VhostRequest *req)
 		transfer_clear(t);
 		return ret;
 	}
-	t->source = g_unix_fd_add(t->fd, s->direction == VHOST_TRANSFER_STATE_DIRECTION_SAVE
-	                                         ? G_IO_OUT | G_IO_ERR | G_IO_HUP
-	                                         : G_IO_IN | G_IO_ERR | G_IO_HUP,
+	t->source = g_unix_fd_add(t->fd,
+	                          s->direction == VHOST_TRANSFER_STATE_DIRECTION_SAVE
+	                                  ? G_IO_OUT | G_IO_ERR | G_IO_HUP
+	                                  : G_IO_IN | G_IO_ERR | G_IO_HUP,
 	                          transfer_cb, dev);
 	/* Success, and we return no fd of our own. */
 	reply_u64(req, VHOST_USER_DEVICE_STATE_INVALID_FD);
@@ -926,8 +942,9 @@ handle_check_device_state(VhostDev *dev, VhostRequest *req)
 static int
 handle_refused(VhostDev *dev, VhostRequest *req)
 {
-	vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s (%u) is not supported by this back-end",
-	               vhost_user_request_name(req->hdr->request), req->hdr->request);
+	vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+	             "%s (%u) is not supported by this back-end",
+	             vhost_user_request_name(req->hdr->request), req->hdr->request);
 	return -ENOTSUP;
 }
 
@@ -967,7 +984,8 @@ static const RequestSpec request_table[VHOST_USER_REQUEST_MAX] = {
 	[VHOST_USER_GET_INFLIGHT_FD] = { handle_get_inflight_fd, SIZE_EXACT,
 	                                 sizeof(VhostUserInflight), 0, 0, F(INFLIGHT_SHMFD), true },
 	[VHOST_USER_SET_INFLIGHT_FD] = { handle_set_inflight_fd, SIZE_EXACT,
-	                                 sizeof(VhostUserInflight), 1, 1, F(INFLIGHT_SHMFD), false },
+	                                 sizeof(VhostUserInflight), 1, 1, F(INFLIGHT_SHMFD),
+	                                 false },
 	[VHOST_USER_GPU_SET_SOCKET] = { handle_device_message, SIZE_EXACT, 0, 1, 1, -1, false },
 	[VHOST_USER_RESET_DEVICE] = { handle_reset, SIZE_EXACT, 0, 0, 0, F(RESET_DEVICE), false },
 	[VHOST_USER_GET_MAX_MEM_SLOTS] = { handle_get_max_mem_slots, SIZE_EXACT, 0, 0, 0,
@@ -994,28 +1012,29 @@ request_acceptable(VhostDev *dev, const RequestSpec *spec, const VhostUserHeader
 
 	if ((spec->rule == SIZE_EXACT && hdr->size != spec->size) ||
 	    (spec->rule == SIZE_MIN && hdr->size < spec->size)) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with a %u-byte payload (expected %s%u)", name,
-		               hdr->size, spec->rule == SIZE_MIN ? "at least " : "", spec->size);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s with a %u-byte payload (expected %s%u)", name, hdr->size,
+		             spec->rule == SIZE_MIN ? "at least " : "", spec->size);
 		return false;
 	}
 	if (nfds < spec->min_fds || nfds > spec->max_fds) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s with %u file descriptors (expected %u..%u)",
-		               name, nfds, spec->min_fds, spec->max_fds);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s with %u file descriptors (expected %u..%u)", name, nfds,
+		             spec->min_fds, spec->max_fds);
 		return false;
 	}
 	if (spec->needs_protocol_feature >= 0 &&
 	    !vhost_dev_has_protocol_feature(dev, (unsigned int)spec->needs_protocol_feature) &&
 	    hdr->request != VHOST_USER_GET_QUEUE_NUM) {
-		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev), "%s without negotiating its protocol feature",
-		               name);
+		vd_log_fault(&dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(dev),
+		             "%s without negotiating its protocol feature", name);
 		return false;
 	}
 	return true;
 }
 
 static int
-send_reply(VhostDev *dev, const VhostUserHeader *hdr, const void *payload, uint32_t size,
-           int fd)
+send_reply(VhostDev *dev, const VhostUserHeader *hdr, const void *payload, uint32_t size, int fd)
 {
 	uint32_t flags = VHOST_USER_VERSION | VHOST_USER_REPLY_MASK;
 
@@ -1026,12 +1045,11 @@ send_reply(VhostDev *dev, const VhostUserHeader *hdr, const void *payload, uint3
 }
 
 int
-vhost_dev_handle_message(VhostDev *dev, const VhostUserHeader *hdr, const void *payload,
-                         int *fds, unsigned int nfds)
+vhost_dev_handle_message(VhostDev *dev, const VhostUserHeader *hdr, const void *payload, int *fds,
+                         unsigned int nfds)
 {
-	const RequestSpec *spec = hdr->request < VHOST_USER_REQUEST_MAX
-	                                  ? &request_table[hdr->request]
-	                                  : NULL;
+	const RequestSpec *spec =
+	        hdr->request < VHOST_USER_REQUEST_MAX ? &request_table[hdr->request] : NULL;
 	VhostUserPayload p;
 	VhostRequest req = { .hdr = hdr, .p = &p, .fds = fds, .nfds = nfds, .reply_fd = -1 };
 	bool want_ack = (hdr->flags & VHOST_USER_NEED_REPLY_MASK) &&
@@ -1055,7 +1073,8 @@ vhost_dev_handle_message(VhostDev *dev, const VhostUserHeader *hdr, const void *
 		if (spec->replies) {
 			/* The front-end waits for this reply: send an empty or zero one. */
 			req.has_reply = true;
-			req.reply_size = hdr->request == VHOST_USER_GET_CONFIG ? 0 : sizeof(uint64_t);
+			req.reply_size =
+			        hdr->request == VHOST_USER_GET_CONFIG ? 0 : sizeof(uint64_t);
 			memset(&req.reply, 0, sizeof(req.reply));
 			if (hdr->request == VHOST_USER_GET_VRING_BASE)
 				req.reply_size = sizeof(VhostUserVringState);
@@ -1110,8 +1129,10 @@ socket_readable(int fd, GIOCondition cond, gpointer data)
 			return G_SOURCE_CONTINUE;
 		if (ret < 0) {
 			if (ret == -EPROTO)
-				g_warning("%s: front-end bug: malformed message framing; closing the "
-				          "connection", vhost_dev_name(dev));
+				g_warning(
+				        "%s: front-end bug: malformed message framing; closing the "
+				        "connection",
+				        vhost_dev_name(dev));
 			else
 				g_message("%s: front-end disconnected", vhost_dev_name(dev));
 			dev->sock_source = 0;
@@ -1216,7 +1237,7 @@ vhost_dev_notify_config_change(VhostDev *dev)
 	if (!vhost_dev_has_protocol_feature(dev, VHOST_USER_PROTOCOL_F_BACKEND_REQ) ||
 	    dev->backend.fd < 0)
 		return -ENOTCONN;
-	return vhost_backend_send(dev, &dev->backend, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, NULL, 0,
-	                          vhost_dev_has_protocol_feature(dev,
-	                                                         VHOST_USER_PROTOCOL_F_REPLY_ACK));
+	return vhost_backend_send(
+	        dev, &dev->backend, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, NULL, 0,
+	        vhost_dev_has_protocol_feature(dev, VHOST_USER_PROTOCOL_F_REPLY_ACK));
 }

@@ -19,7 +19,8 @@ vd_log_fault_full(const char *domain, VdRateLimit *rl, VdFault who, const char *
 	if (now - rl->window_start > VD_FAULT_WINDOW_US) {
 		if (rl->count > VD_FAULT_BURST)
 			g_log(domain, G_LOG_LEVEL_WARNING, "%s%s%u similar messages suppressed",
-			      subject ? subject : "", subject ? ": " : "", rl->count - VD_FAULT_BURST);
+			      subject ? subject : "", subject ? ": " : "",
+			      rl->count - VD_FAULT_BURST);
 		rl->window_start = now;
 		rl->count = 0;
 	}

@@ -17,8 +17,8 @@ void
 vhost_mem_init(VhostMemTable *mem, unsigned int max_slots)
 {
 	memset(mem, 0, sizeof(*mem));
-	mem->max_slots = MIN(max_slots ? max_slots : VHOST_USER_MAX_RAM_SLOTS,
-	                     VHOST_USER_MAX_RAM_SLOTS);
+	mem->max_slots =
+	        MIN(max_slots ? max_slots : VHOST_USER_MAX_RAM_SLOTS, VHOST_USER_MAX_RAM_SLOTS);
 }
 
 static void

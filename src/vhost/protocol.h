@@ -275,7 +275,8 @@ typedef struct __attribute__((packed)) VhostInflightQueueSplit {
 static inline size_t
 vhost_inflight_queue_region_size(uint16_t queue_size)
 {
-	size_t sz = sizeof(VhostInflightQueueSplit) + (size_t)queue_size * sizeof(VhostInflightDescSplit);
+	size_t sz = sizeof(VhostInflightQueueSplit) +
+	            (size_t)queue_size * sizeof(VhostInflightDescSplit);
 	return (sz + VHOST_INFLIGHT_ALIGNMENT - 1) & ~(size_t)(VHOST_INFLIGHT_ALIGNMENT - 1);
 }
 

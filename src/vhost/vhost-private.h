@@ -15,11 +15,11 @@
 typedef struct VhostMemRegion {
 	uint64_t gpa;
 	uint64_t size;
-	uint64_t uaddr;       /* the front-end's virtual address of gpa */
+	uint64_t uaddr; /* the front-end's virtual address of gpa */
 	uint64_t mmap_offset;
 	void *mmap_base;
 	size_t mmap_len;
-	uint8_t *host;        /* host address of gpa */
+	uint8_t *host; /* host address of gpa */
 	dev_t st_dev;
 	ino_t st_ino;
 } VhostMemRegion;
@@ -40,8 +40,7 @@ int vhost_mem_remove_region(VhostMemTable *mem, const VhostUserMemoryRegion *reg
 /* Region holding gpa (or the front-end address uaddr), or NULL. */
 const VhostMemRegion *vhost_mem_find_gpa(const VhostMemTable *mem, uint64_t gpa);
 const VhostMemRegion *vhost_mem_find_uaddr(const VhostMemTable *mem, uint64_t uaddr);
-const VhostMemRegion *vhost_mem_find_host(const VhostMemTable *mem, const void *host,
-                                          size_t len);
+const VhostMemRegion *vhost_mem_find_host(const VhostMemTable *mem, const void *host, size_t len);
 
 /* ---- iotlb.c: device IOTLB (IOVA -> front-end address) ---- */
 typedef struct VhostIotlbEntry {
@@ -58,8 +57,7 @@ typedef struct VhostIotlb {
 
 void vhost_iotlb_init(VhostIotlb *tlb);
 void vhost_iotlb_clear(VhostIotlb *tlb);
-int vhost_iotlb_update(VhostIotlb *tlb, uint64_t iova, uint64_t size, uint64_t uaddr,
-                       uint8_t perm);
+int vhost_iotlb_update(VhostIotlb *tlb, uint64_t iova, uint64_t size, uint64_t uaddr, uint8_t perm);
 void vhost_iotlb_invalidate(VhostIotlb *tlb, uint64_t iova, uint64_t size);
 /*
  * Translate iova with the wanted permission; returns the front-end address
@@ -73,7 +71,7 @@ bool vhost_iotlb_note_miss(VhostIotlb *tlb, uint64_t iova);
 /* ---- dirty-log.c ---- */
 typedef struct VhostDirtyLog {
 	uint8_t *bitmap;
-	uint64_t size;        /* bytes of bitmap */
+	uint64_t size; /* bytes of bitmap */
 	void *mmap_base;
 	size_t mmap_len;
 	int call_fd;
@@ -119,7 +117,7 @@ struct VhostQueue {
 	/* inflight tracking (INFLIGHT_SHMFD) */
 	VhostInflightQueueSplit *inflight;
 	uint64_t inflight_counter;
-	uint16_t *resubmit;        /* heads to hand out again, oldest first */
+	uint16_t *resubmit; /* heads to hand out again, oldest first */
 	unsigned int resubmit_num;
 	unsigned int resubmit_pos;
 };
@@ -192,8 +190,8 @@ void vhost_msg_reader_reset(VhostMsgReader *r);
  */
 int vhost_msg_read(int fd, VhostMsgReader *r);
 /* Writes a whole message; waits up to timeout_ms for socket space. */
-int vhost_msg_write(int fd, uint32_t request, uint32_t flags, const void *payload,
-                    uint32_t size, const int *fds, unsigned int nfds, int timeout_ms);
+int vhost_msg_write(int fd, uint32_t request, uint32_t flags, const void *payload, uint32_t size,
+                    const int *fds, unsigned int nfds, int timeout_ms);
 void vhost_close_fds(int *fds, unsigned int nfds);
 
 /* ---- device.c ---- */
@@ -236,7 +234,7 @@ bool vhost_dev_iommu(VhostDev *dev);
 /* Translate a ring address (front-end address, or IOVA with IOMMU) to host. */
 void *vhost_dev_map_ring(VhostDev *dev, uint64_t addr, uint64_t len, bool write, int *err);
 /* Translate a DMA address into iovecs, appending at *n. */
-int vhost_dev_translate(VhostDev *dev, uint64_t addr, uint64_t len, bool write,
-                        struct iovec *iov, unsigned int *n, unsigned int max);
+int vhost_dev_translate(VhostDev *dev, uint64_t addr, uint64_t len, bool write, struct iovec *iov,
+                        unsigned int *n, unsigned int max);
 void vhost_dev_iotlb_miss(VhostDev *dev, uint64_t iova, uint8_t perm);
 void vhost_dev_log_host_write(VhostDev *dev, const void *host, size_t len);

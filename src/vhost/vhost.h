@@ -74,9 +74,9 @@ typedef struct VhostDeviceOps {
 } VhostDeviceOps;
 
 typedef struct VhostDeviceInfo {
-	const char *name;          /* for log messages */
-	unsigned int num_queues;   /* 1..VHOST_MAX_QUEUES */
-	uint32_t config_size;      /* bytes of config space, <= 256 */
+	const char *name;        /* for log messages */
+	unsigned int num_queues; /* 1..VHOST_MAX_QUEUES */
+	uint32_t config_size;    /* bytes of config space, <= 256 */
 	const VhostDeviceOps *ops;
 	void *opaque;
 } VhostDeviceInfo;
@@ -85,7 +85,7 @@ typedef struct VhostDeviceInfo {
 
 /* Library-level policy knobs, mostly for tests. */
 typedef struct VhostDevLimits {
-	unsigned int max_mem_slots;    /* default VHOST_USER_MAX_RAM_SLOTS */
+	unsigned int max_mem_slots; /* default VHOST_USER_MAX_RAM_SLOTS */
 	unsigned int backend_ack_timeout_ms;
 } VhostDevLimits;
 
@@ -174,5 +174,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VhostElem, vhost_elem_free)
 size_t vhost_iov_size(const struct iovec *iov, unsigned int n);
 size_t vhost_iov_to_buf(const struct iovec *iov, unsigned int n, size_t offset, void *buf,
                         size_t len);
-size_t vhost_iov_from_buf(const struct iovec *iov, unsigned int n, size_t offset,
-                          const void *buf, size_t len);
+size_t vhost_iov_from_buf(const struct iovec *iov, unsigned int n, size_t offset, const void *buf,
+                          size_t len);

@@ -142,15 +142,14 @@ vhost_queue_remap(VhostQueue *q)
 	q->rings_mapped = false;
 	if (!q->addr_set || q->num == 0)
 		return;
-	q->desc = vhost_dev_map_ring(dev, q->addr.desc_user_addr, sizeof(VringDesc) * q->num,
-	                             false, &err);
+	q->desc = vhost_dev_map_ring(dev, q->addr.desc_user_addr, sizeof(VringDesc) * q->num, false,
+	                             &err);
 	q->avail = vhost_dev_map_ring(dev, q->addr.avail_user_addr,
 	                              sizeof(VringAvail) + sizeof(uint16_t) * (q->num + 1), false,
 	                              &err);
-	q->used = vhost_dev_map_ring(dev, q->addr.used_user_addr,
-	                             sizeof(VringUsed) + sizeof(VringUsedElem) * q->num +
-	                                     sizeof(uint16_t),
-	                             true, &err);
+	q->used = vhost_dev_map_ring(
+	        dev, q->addr.used_user_addr,
+	        sizeof(VringUsed) + sizeof(VringUsedElem) * q->num + sizeof(uint16_t), true, &err);
 	q->rings_mapped = q->desc && q->avail && q->used;
 	size_t desc_len = sizeof(VringDesc) * q->num;
 	size_t avail_len = sizeof(VringAvail) + sizeof(uint16_t) * (q->num + 1);
@@ -163,8 +162,8 @@ vhost_queue_remap(VhostQueue *q)
 		return;
 	}
 	/* The spec's alignment (16, 2, 4) is what makes our loads and stores atomic. */
-	if (q->rings_mapped && (((uintptr_t)q->desc & 15) || ((uintptr_t)q->avail & 1) ||
-	                        ((uintptr_t)q->used & 3))) {
+	if (q->rings_mapped &&
+	    (((uintptr_t)q->desc & 15) || ((uintptr_t)q->avail & 1) || ((uintptr_t)q->used & 3))) {
 		vhost_queue_mark_broken(q, "misaligned ring addresses");
 		q->rings_mapped = false;
 	}
@@ -195,8 +194,8 @@ vhost_queue_remap(VhostQueue *q)
 
 static struct {
 	bool on;
-	unsigned int short_gaps;   /* callbacks in a row that came within the window */
-	unsigned int misses;       /* polls in a row that found nothing */
+	unsigned int short_gaps; /* callbacks in a row that came within the window */
+	unsigned int misses;     /* polls in a row that found nothing */
 	gint64 last_end;
 } kick_poll = { .on = true };
 
@@ -256,14 +255,13 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 	if (n != (ssize_t)sizeof(value) && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
 		vd_log_fault(&q->dev->faults, VD_FAULT_FRONTEND, vhost_dev_name(q->dev),
 		             "queue %u: kick eventfd unreadable: %s", q->index,
-		               n < 0 ? g_strerror(errno) : "short read");
+		             n < 0 ? g_strerror(errno) : "short read");
 		q->kick_source = 0;
 		return G_SOURCE_REMOVE;
 	}
 	/* The driver publishes its index before it kicks; we read it after the kick. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (usable && queue_usable(q) && !q->resume_source &&
-	    ring_read16(&q->avail->idx) != before)
+	if (usable && queue_usable(q) && !q->resume_source && ring_read16(&q->avail->idx) != before)
 		vhost_queue_dispatch(q);
 	/* Not while the device holds back buffers it has (budget, a pending command). */
 	if (kick_poll.on && q->kick_source == self && queue_usable(q) && !q->resume_source &&
@@ -502,7 +500,8 @@ map_chain(VhostQueue *q, uint16_t head, int *err)
 	}
 	for (;;) {
 		if (seen++ >= table_size) {
-			vhost_queue_mark_broken(q, "descriptor chain loops or is longer than its table");
+			vhost_queue_mark_broken(
+			        q, "descriptor chain loops or is longer than its table");
 			*err = -ELOOP;
 			return NULL;
 		}
@@ -518,7 +517,8 @@ map_chain(VhostQueue *q, uint16_t head, int *err)
 			break;
 		i = d.next;
 		if (i >= table_size) {
-			vhost_queue_mark_broken(q, "next index %u beyond a table of %u", i, table_size);
+			vhost_queue_mark_broken(q, "next index %u beyond a table of %u", i,
+			                        table_size);
 			*err = -EINVAL;
 			return NULL;
 		}
@@ -684,7 +684,8 @@ vhost_queue_set_notification(VhostQueue *q, bool enable)
 		return;
 	if (vhost_dev_has_feature(q->dev, VIRTIO_RING_F_EVENT_IDX)) {
 		if (enable)
-			ring_write16((uint16_t *)&q->used->ring[q->num], ring_read16(&q->avail->idx));
+			ring_write16((uint16_t *)&q->used->ring[q->num],
+			             ring_read16(&q->avail->idx));
 	} else {
 		uint16_t flags = ring_read16(&q->used->flags);
 		ring_write16(&q->used->flags, enable ? flags & ~VRING_USED_F_NO_NOTIFY

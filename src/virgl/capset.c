@@ -99,7 +99,7 @@ vd_virgl_cmd_get_capset_info(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&req, cmd->req, sizeof(req));
 	if (req.capset_index >= virgl->num_capsets) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "capset index out of range");
+		                "capset index out of range");
 		return;
 	}
 	cs = &virgl->capsets[req.capset_index];
@@ -121,12 +121,12 @@ vd_virgl_cmd_get_capset(VdVirgl *virgl, VdGpuCmd *cmd)
 	cs = capset_lookup(virgl, req.capset_id);
 	if (!cs) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "unknown capset id");
+		                "unknown capset id");
 		return;
 	}
 	if (req.capset_version > cs->max_version) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "capset version above the maximum offered");
+		                "capset version above the maximum offered");
 		return;
 	}
 	/* max_size <= VD_GPU_MAX_CAPSET_SIZE was checked when it was offered. */

@@ -28,22 +28,38 @@ static VdVirglCmdHandler
 handler_3d(uint32_t type)
 {
 	switch (type) {
-	case VIRTIO_GPU_CMD_RESOURCE_CREATE_2D: return vd_virgl_cmd_resource_create_2d;
-	case VIRTIO_GPU_CMD_RESOURCE_UNREF: return vd_virgl_cmd_resource_unref;
-	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D: return vd_virgl_cmd_transfer_to_host_2d;
-	case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING: return vd_virgl_cmd_attach_backing;
-	case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING: return vd_virgl_cmd_detach_backing;
-	case VIRTIO_GPU_CMD_GET_CAPSET_INFO: return vd_virgl_cmd_get_capset_info;
-	case VIRTIO_GPU_CMD_GET_CAPSET: return vd_virgl_cmd_get_capset;
-	case VIRTIO_GPU_CMD_CTX_CREATE: return vd_virgl_cmd_ctx_create;
-	case VIRTIO_GPU_CMD_CTX_DESTROY: return vd_virgl_cmd_ctx_destroy;
-	case VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE: return vd_virgl_cmd_ctx_attach;
-	case VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE: return vd_virgl_cmd_ctx_detach;
-	case VIRTIO_GPU_CMD_RESOURCE_CREATE_3D: return vd_virgl_cmd_resource_create_3d;
-	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D: return vd_virgl_cmd_transfer_to_host_3d;
-	case VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D: return vd_virgl_cmd_transfer_from_host_3d;
-	case VIRTIO_GPU_CMD_SUBMIT_3D: return vd_virgl_cmd_submit_3d;
-	default: return NULL;
+	case VIRTIO_GPU_CMD_RESOURCE_CREATE_2D:
+		return vd_virgl_cmd_resource_create_2d;
+	case VIRTIO_GPU_CMD_RESOURCE_UNREF:
+		return vd_virgl_cmd_resource_unref;
+	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D:
+		return vd_virgl_cmd_transfer_to_host_2d;
+	case VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING:
+		return vd_virgl_cmd_attach_backing;
+	case VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING:
+		return vd_virgl_cmd_detach_backing;
+	case VIRTIO_GPU_CMD_GET_CAPSET_INFO:
+		return vd_virgl_cmd_get_capset_info;
+	case VIRTIO_GPU_CMD_GET_CAPSET:
+		return vd_virgl_cmd_get_capset;
+	case VIRTIO_GPU_CMD_CTX_CREATE:
+		return vd_virgl_cmd_ctx_create;
+	case VIRTIO_GPU_CMD_CTX_DESTROY:
+		return vd_virgl_cmd_ctx_destroy;
+	case VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE:
+		return vd_virgl_cmd_ctx_attach;
+	case VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE:
+		return vd_virgl_cmd_ctx_detach;
+	case VIRTIO_GPU_CMD_RESOURCE_CREATE_3D:
+		return vd_virgl_cmd_resource_create_3d;
+	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D:
+		return vd_virgl_cmd_transfer_to_host_3d;
+	case VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D:
+		return vd_virgl_cmd_transfer_from_host_3d;
+	case VIRTIO_GPU_CMD_SUBMIT_3D:
+		return vd_virgl_cmd_submit_3d;
+	default:
+		return NULL;
 	}
 }
 
@@ -68,7 +84,7 @@ vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd)
 	}
 	if (cmd->resp_len == 0)
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_ERR_UNSPEC,
-		                     sizeof(struct virtio_gpu_ctrl_hdr));
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 	/*
 	 * A fenced command, failed or not, is answered after everything before
 	 * it: the guest takes a fenced answer as "all fences up to this one".

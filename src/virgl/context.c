@@ -56,33 +56,35 @@ vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&req, cmd->req, sizeof(req));
 	if (cmd->hdr.ctx_id == 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "context id 0 is the renderer's own");
+		                "context id 0 is the renderer's own");
 		return;
 	}
 	if (vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "context id already in use");
+		                "context id already in use");
 		return;
 	}
 	if (g_hash_table_size(virgl->contexts) >= VD_VIRGL_MAX_CONTEXTS) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, "too many contexts");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
+		                "too many contexts");
 		return;
 	}
 	/* nlen is the guest's: never read past debug_name. */
 	if (req.nlen > sizeof(req.debug_name)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "debug name longer than its field");
+		                "debug name longer than its field");
 		return;
 	}
 	if (req.context_init & ~VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "unknown context_init flags");
+		                "unknown context_init flags");
 		return;
 	}
 	capset = req.context_init & VIRTIO_GPU_CONTEXT_INIT_CAPSET_ID_MASK;
-	if (capset != 0 && capset != VIRTIO_GPU_CAPSET_VIRGL && capset != VIRTIO_GPU_CAPSET_VIRGL2) {
+	if (capset != 0 && capset != VIRTIO_GPU_CAPSET_VIRGL &&
+	    capset != VIRTIO_GPU_CAPSET_VIRGL2) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "context for a capset not offered");
+		                "context for a capset not offered");
 		return;
 	}
 	if (capset)
@@ -107,7 +109,7 @@ vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdGpuCmd *cmd)
 {
 	if (!vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "no such context");
+		                "no such context");
 		return;
 	}
 	/* virglrenderer detaches the context's resources itself. */
@@ -127,12 +129,12 @@ ctx_resource_check(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t *resource_id)
 	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 	if (!ctx) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "no such context");
+		                "no such context");
 		return NULL;
 	}
 	if (!vd_virgl_resource_lookup(virgl, req.resource_id)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+		                "no such resource");
 		return NULL;
 	}
 	*resource_id = req.resource_id;
@@ -163,7 +165,7 @@ vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd)
 		return;
 	if (!g_hash_table_remove(ctx->resources, GUINT_TO_POINTER(id))) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "resource not attached to this context");
+		                "resource not attached to this context");
 		return;
 	}
 	virgl_renderer_ctx_detach_resource(ctx->id, id);
@@ -180,27 +182,27 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	memcpy(&req, cmd->req, sizeof(req));
 	if (!vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "no such context");
+		                "no such context");
 		return;
 	}
 	if (req.size > VD_VIRGL_MAX_SUBMIT_SIZE) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "command stream larger than the cap");
+		                "command stream larger than the cap");
 		return;
 	}
 	if (req.size % 4 != 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "command stream not whole dwords");
+		                "command stream not whole dwords");
 		return;
 	}
 	if (req.size > cmd->req_len - sizeof(req)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "command stream larger than the request");
+		                "command stream larger than the request");
 		return;
 	}
 	if (req.size == 0) {
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA,
-		                     sizeof(struct virtio_gpu_ctrl_hdr));
+		                   sizeof(struct virtio_gpu_ctrl_hdr));
 		return;
 	}
 	/* A private, aligned copy: the guest may rewrite its buffer meanwhile. */

@@ -75,8 +75,7 @@ cb_get_drm_fd(void *cookie)
  * to the journal with ours instead of raw stderr; a guest can trigger them at
  * will, so they are debug messages, and our "guest bug:" warnings say enough.
  */
-static void G_GNUC_PRINTF(1, 0)
-cb_debug(const char *fmt, va_list ap)
+static void G_GNUC_PRINTF(1, 0) cb_debug(const char *fmt, va_list ap)
 {
 	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
 
@@ -151,7 +150,8 @@ vd_virgl_new(const VdVirglOptions *opts, GError **error)
 		}
 		if (ret != 0) {
 			g_message("virglrenderer could not start on %s (error %d); "
-			          "trying the software rasteriser", virgl->render_node, ret);
+			          "trying the software rasteriser",
+			          virgl->render_node, ret);
 			g_clear_pointer(&virgl->render_node, g_free);
 		}
 	}

@@ -46,7 +46,7 @@ resource_lookup_or_fail(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t id)
 
 	if (!res)
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
-		                   "no such resource");
+		                "no such resource");
 	return res;
 }
 
@@ -168,7 +168,7 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 
 	if (args->handle == 0 || vd_virgl_resource_lookup(virgl, args->handle)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "%s",
-		                   args->handle ? "resource id already in use" : "resource id 0");
+		                args->handle ? "resource id already in use" : "resource id 0");
 		return false;
 	}
 	if (args->target >= VD_PIPE_MAX_TEXTURE_TYPES || args->width == 0 || args->height == 0 ||
@@ -178,7 +178,7 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	    (args->target != VD_PIPE_BUFFER && args->width > VD_VIRGL_MAX_DIMENSION) ||
 	    (args->target == VD_PIPE_BUFFER && (args->height != 1 || args->depth != 1))) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "resource size or target out of range");
+		                "resource size or target out of range");
 		return false;
 	}
 	/* An estimate (4 bytes a texel, mipmaps ignored) that bounds what a guest can pin. */
@@ -186,14 +186,14 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	        MAX(args->nr_samples, 1u) * (args->target == VD_PIPE_BUFFER ? 1u : 4u);
 	if (bytes > virgl->opts.max_hostmem || virgl->hostmem > virgl->opts.max_hostmem - bytes) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY,
-		                   "3D resources above the host memory limit");
+		                "3D resources above the host memory limit");
 		return false;
 	}
 	ret = virgl_renderer_resource_create(args, NULL, 0);
 	if (ret != 0) {
 		g_debug("virgl_renderer_resource_create(%u): %d", args->handle, ret);
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "resource refused by the renderer");
+		                "resource refused by the renderer");
 		return false;
 	}
 	res = g_new0(VdVirglResource, 1);
@@ -282,12 +282,13 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (res->entries) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "backing already attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "backing already attached");
 		return;
 	}
 	if (req.nr_entries == 0 || req.nr_entries > VD_VIRGL_MAX_BACKING_ENTRIES) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "backing entry count out of range");
+		                "backing entry count out of range");
 		return;
 	}
 	/* As the 2D device answers (gpu/resource-2d.c): see there why. */
@@ -333,7 +334,8 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (!res)
 		return;
 	if (!res->entries) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "no backing attached");
 		return;
 	}
 	resource_detach_backing(res);
@@ -362,19 +364,19 @@ vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (res->target != VD_PIPE_TEXTURE_2D || !range_inside(req.r.x, req.r.width, res->width) ||
 	    !range_inside(req.r.y, req.r.height, res->height)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "rectangle outside the resource");
+		                "rectangle outside the resource");
 		return;
 	}
 	if (!res->iov || req.offset >= res->backing_size) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%s",
-		                   res->iov ? "offset beyond the backing" : "no backing attached");
+		                res->iov ? "offset beyond the backing" : "no backing attached");
 		return;
 	}
 	box = (struct virgl_box){ req.r.x, req.r.y, 0, req.r.width, req.r.height, 1 };
 	ret = virgl_renderer_transfer_write_iov(res->id, 0, 0, 0, 0, &box, req.offset, NULL, 0);
 	if (ret != 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "transfer refused by the renderer");
+		                "transfer refused by the renderer");
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -392,18 +394,18 @@ transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host
 	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 	if (!ctx) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
-		                   "no such context");
+		                "no such context");
 		return NULL;
 	}
 	res = vd_virgl_resource_lookup(virgl, req->resource_id);
 	if (!res || !g_hash_table_contains(ctx->resources, GUINT_TO_POINTER(req->resource_id))) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID, "%s",
-		                   res ? "resource not attached to the context" : "no such resource");
+		                res ? "resource not attached to the context" : "no such resource");
 		return NULL;
 	}
 	if (req->level > res->last_level) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "mipmap level out of range");
+		                "mipmap level out of range");
 		return NULL;
 	}
 	w = MAX(res->width >> req->level, 1u);
@@ -415,16 +417,17 @@ transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host
 	if (!range_inside(req->box.x, req->box.w, w) || !range_inside(req->box.y, req->box.h, h) ||
 	    !range_inside(req->box.z, req->box.d, d)) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "box outside the resource");
+		                "box outside the resource");
 		return NULL;
 	}
 	if (!res->iov) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "no backing attached");
+		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
+		                "no backing attached");
 		return NULL;
 	}
 	if (req->offset >= res->backing_size) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "offset beyond the backing");
+		                "offset beyond the backing");
 		return NULL;
 	}
 	return res;
@@ -443,7 +446,7 @@ vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (virgl_renderer_transfer_write_iov(res->id, cmd->hdr.ctx_id, (int)req.level, req.stride,
 	                                      req.layer_stride, &box, req.offset, NULL, 0) != 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "transfer refused by the renderer");
+		                "transfer refused by the renderer");
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -462,7 +465,7 @@ vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 	if (virgl_renderer_transfer_read_iov(res->id, cmd->hdr.ctx_id, req.level, req.stride,
 	                                     req.layer_stride, &box, req.offset, NULL, 0) != 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                   "transfer refused by the renderer");
+		                "transfer refused by the renderer");
 		return;
 	}
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
@@ -501,8 +504,8 @@ format_is_32bit(uint32_t format)
 }
 
 int
-vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t y,
-                     uint32_t width, uint32_t height, void *dst, size_t stride)
+vd_virgl_read_pixels(VdVirgl *virgl, uint32_t resource_id, uint32_t x, uint32_t y, uint32_t width,
+                     uint32_t height, void *dst, size_t stride)
 {
 	VdVirglResource *res = vd_virgl_resource_lookup(virgl, resource_id);
 	struct virgl_box box = { x, y, 0, width, height, 1 };

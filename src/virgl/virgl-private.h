@@ -7,24 +7,24 @@
 /* A guest context: which resources it may name in its command streams. */
 typedef struct VdVirglCtx {
 	uint32_t id;
-	GHashTable *resources;     /* set of attached resource ids */
+	GHashTable *resources; /* set of attached resource ids */
 } VdVirglCtx;
 
 typedef struct VdVirglResource {
 	uint32_t id;
 	uint32_t target, format, bind;
 	uint32_t width, height, depth, array_size, last_level;
-	uint64_t hostmem;          /* bytes charged against max_hostmem */
+	uint64_t hostmem;                     /* bytes charged against max_hostmem */
 	struct virtio_gpu_mem_entry *entries; /* the guest backing, as the guest gave it */
 	uint32_t nr_entries;
-	struct iovec *iov;         /* entries mapped, lent to virglrenderer; NULL: unmapped */
+	struct iovec *iov; /* entries mapped, lent to virglrenderer; NULL: unmapped */
 	unsigned int nr_iov;
 	uint64_t backing_size;
 } VdVirglResource;
 
 /* One fenced command waiting for the renderer. */
 typedef struct VdVirglFence {
-	uint32_t seq;              /* our fence id given to virglrenderer */
+	uint32_t seq; /* our fence id given to virglrenderer */
 	VdGpuCmd *cmd;
 } VdVirglFence;
 
@@ -34,15 +34,15 @@ typedef struct VdVirglCapset {
 
 struct VdVirgl {
 	VdVirglOptions opts;
-	char *render_node;         /* NULL: surfaceless on the software rasteriser */
+	char *render_node; /* NULL: surfaceless on the software rasteriser */
 	char *renderer_name;
 	bool started;
 
 	VdVirglCapset capsets[VD_VIRGL_MAX_CAPSETS];
 	uint32_t num_capsets;
 
-	GHashTable *contexts;      /* id -> VdVirglCtx */
-	GHashTable *resources;     /* id -> VdVirglResource */
+	GHashTable *contexts;  /* id -> VdVirglCtx */
+	GHashTable *resources; /* id -> VdVirglResource */
 	uint64_t hostmem;
 
 	VdVirglMapSgFunc map_sg;
@@ -50,14 +50,14 @@ struct VdVirgl {
 	VdVirglCompleteFunc complete;
 	void *complete_data;
 
-	GQueue fences;             /* VdVirglFence, oldest first */
-	uint32_t fence_seq;        /* the last one handed out */
-	GSource *poll_source;      /* virglrenderer's fd, or a timer */
-	bool poll_fd;              /* the source watches virglrenderer's fd */
-	uint32_t forced_seq;       /* retire up to this from the main loop */
+	GQueue fences;        /* VdVirglFence, oldest first */
+	uint32_t fence_seq;   /* the last one handed out */
+	GSource *poll_source; /* virglrenderer's fd, or a timer */
+	bool poll_fd;         /* the source watches virglrenderer's fd */
+	uint32_t forced_seq;  /* retire up to this from the main loop */
 	guint forced_source;
 
-	VdRateLimit faults;        /* what the guest gets logged */
+	VdRateLimit faults; /* what the guest gets logged */
 };
 
 /* capset.c: reads what virglrenderer offers (after init). */

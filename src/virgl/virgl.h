@@ -60,10 +60,10 @@ typedef int (*VdVirglMapSgFunc)(void *opaque, uint64_t addr, uint64_t len, bool 
                                 struct iovec *iov, unsigned int max_iov);
 
 typedef struct VdVirglOptions {
-	const char *render_node;   /* --render-node; NULL: the first libdrm finds */
-	bool software;             /* skip render nodes: surfaceless EGL on llvmpipe */
-	bool gles;                 /* VIRGL_RENDERER_USE_GLES */
-	uint64_t max_hostmem;      /* estimated bytes all 3D resources may take */
+	const char *render_node; /* --render-node; NULL: the first libdrm finds */
+	bool software;           /* skip render nodes: surfaceless EGL on llvmpipe */
+	bool gles;               /* VIRGL_RENDERER_USE_GLES */
+	uint64_t max_hostmem;    /* estimated bytes all 3D resources may take */
 } VdVirglOptions;
 
 typedef void (*VdVirglCompleteFunc)(VdVirgl *virgl, VdGpuCmd *cmd, void *user_data);
@@ -112,8 +112,8 @@ void vd_virgl_process_ctrl(VdVirgl *virgl, VdGpuCmd *cmd);
 
 /* resource.c: for scanouts and cursors of virgl resources. */
 /* Size and VIRTIO_GPU_FORMAT_* (for 2D textures) of a resource; false if unknown. */
-bool vd_virgl_resource_info(VdVirgl *virgl, uint32_t resource_id, uint32_t *width,
-                            uint32_t *height, uint32_t *format);
+bool vd_virgl_resource_info(VdVirgl *virgl, uint32_t resource_id, uint32_t *width, uint32_t *height,
+                            uint32_t *format);
 /*
  * Reads the rectangle of a 2D resource back into host memory as 32-bit pixels
  * (the resource's own 4-byte format), rows stride bytes apart. 0 or -errno.

@@ -102,8 +102,7 @@ vfe_answer_miss(VfeFrontend *fe, uint64_t iova, uint8_t perm)
 }
 
 static void
-vfe_bc_handle(VfeFrontend *fe, const VhostUserHeader *hdr, const uint8_t *payload, int nfds,
-              int fd)
+vfe_bc_handle(VfeFrontend *fe, const VhostUserHeader *hdr, const uint8_t *payload, int nfds, int fd)
 {
 	uint64_t reply_value = 0;
 	bool bad = (hdr->flags & VHOST_USER_VERSION_MASK) != VHOST_USER_VERSION ||
@@ -149,8 +148,9 @@ vfe_bc_handle(VfeFrontend *fe, const VhostUserHeader *hdr, const uint8_t *payloa
 		break;
 	}
 	if (bad) {
-		g_message("back-end bug: malformed backend request %u (flags 0x%x, size %u, %d fds)",
-		          hdr->request, hdr->flags, hdr->size, nfds);
+		g_message(
+		        "back-end bug: malformed backend request %u (flags 0x%x, size %u, %d fds)",
+		        hdr->request, hdr->flags, hdr->size, nfds);
 		fe->bc_bad++;
 	}
 	if (hdr->request < VHOST_USER_BACKEND_REQUEST_MAX)

@@ -12,18 +12,18 @@ typedef struct VfeRegion {
 	uint64_t gpa;
 	uint64_t size;
 	uint64_t uaddr;
-	uint64_t offset;   /* mmap offset inside fd */
-	int fd;            /* owned when own_fd */
+	uint64_t offset; /* mmap offset inside fd */
+	int fd;          /* owned when own_fd */
 	bool own_fd;
-	uint8_t *host;     /* front-end mapping of the region */
-	uint64_t next;     /* bump allocator, offset inside the region */
+	uint8_t *host; /* front-end mapping of the region */
+	uint64_t next; /* bump allocator, offset inside the region */
 } VfeRegion;
 
 /* Driver-side state of a descriptor head. */
 enum {
 	VFE_HEAD_FREE = 0,
-	VFE_HEAD_CHAIN,    /* added with vfe_queue_add*(): frees chain_len descriptors */
-	VFE_HEAD_RAW,      /* published with vfe_queue_publish(): frees nothing */
+	VFE_HEAD_CHAIN, /* added with vfe_queue_add*(): frees chain_len descriptors */
+	VFE_HEAD_RAW,   /* published with vfe_queue_publish(): frees nothing */
 };
 
 typedef struct VfeQueue {
@@ -33,19 +33,19 @@ typedef struct VfeQueue {
 	uint64_t desc_gpa;
 	uint64_t avail_gpa;
 	uint64_t used_gpa;
-	uint8_t *desc;     /* host pointers into guest RAM */
+	uint8_t *desc; /* host pointers into guest RAM */
 	uint8_t *avail;
 	uint8_t *used;
 	int kick_fd;
 	int call_fd;
 	int err_fd;
-	uint16_t avail_idx;        /* next avail->idx the driver publishes */
-	uint16_t last_used;        /* next used element the driver consumes */
-	uint16_t kick_old;         /* avail_idx at the last vfe_queue_kick_needed() */
+	uint16_t avail_idx; /* next avail->idx the driver publishes */
+	uint16_t last_used; /* next used element the driver consumes */
+	uint16_t kick_old;  /* avail_idx at the last vfe_queue_kick_needed() */
 	uint16_t free_head;
 	unsigned int num_free;
-	uint16_t *free_next;       /* private free list, never read from guest RAM */
-	uint16_t *chain_next;      /* private copy of the chains' next links */
+	uint16_t *free_next;  /* private free list, never read from guest RAM */
+	uint16_t *chain_next; /* private copy of the chains' next links */
 	uint16_t *chain_len;
 	uint8_t *head_state;
 	uint64_t calls;
@@ -60,16 +60,16 @@ typedef struct VfeIotlbEntry {
 
 struct VfeFrontend {
 	int fd;
-	GMutex send_lock;          /* the backend channel thread sends IOTLB updates */
+	GMutex send_lock; /* the backend channel thread sends IOTLB updates */
 	int timeout_ms;
 
 	/* Back-end process */
 	char *tmpdir;
 	char *sock_path;
-	char **argv;               /* as given, for vfe_restart() */
+	char **argv; /* as given, for vfe_restart() */
 	bool fd_mode;
 	GPid pid;
-	int child_status;          /* -1 until reaped */
+	int child_status; /* -1 until reaped */
 
 	/* Negotiation */
 	uint64_t offered_features;
@@ -101,7 +101,7 @@ struct VfeFrontend {
 	bool have_notifier;
 	VhostUserVringArea notifier_area;
 	int notifier_fd;
-	GArray *iotlb_map;         /* VfeIotlbEntry, under bc_lock */
+	GArray *iotlb_map; /* VfeIotlbEntry, under bc_lock */
 
 	/* Dirty log */
 	int log_fd;
@@ -151,8 +151,8 @@ int vfe_sendmsg(int fd, const void *hdr, size_t hdr_len, const void *payload, si
                 const int *fds, size_t nfds);
 
 /* Receives a whole message with fds from any socket. */
-int vfe_recvmsg(int fd, VhostUserHeader *hdr, void *buf, size_t bufsize, int *fds,
-                size_t *nfds, gint64 deadline);
+int vfe_recvmsg(int fd, VhostUserHeader *hdr, void *buf, size_t bufsize, int *fds, size_t *nfds,
+                gint64 deadline);
 
 /* A call that passes fds and expects its own reply (SET_LOG_BASE, GET_INFLIGHT_FD, ...). */
 int vfe_call_fds(VfeFrontend *fe, uint32_t request, const void *payload, size_t size,

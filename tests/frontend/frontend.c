@@ -168,12 +168,10 @@ vfe_start_child(VfeFrontend *fe, int child_fd, GError **error)
 	full = vfe_build_argv(fe->argv, extra);
 	if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)full, NULL,
 	                                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
-	                                      vfe_child_setup, GINT_TO_POINTER((int)getpid()),
-	                                      -1, -1, -1,
-	                                      child_fd >= 0 ? source_fds : NULL,
+	                                      vfe_child_setup, GINT_TO_POINTER((int)getpid()), -1,
+	                                      -1, -1, child_fd >= 0 ? source_fds : NULL,
 	                                      child_fd >= 0 ? target_fds : NULL,
-	                                      child_fd >= 0 ? 1 : 0, &pid, NULL, NULL, NULL,
-	                                      error))
+	                                      child_fd >= 0 ? 1 : 0, &pid, NULL, NULL, NULL, error))
 		return FALSE;
 	fe->pid = pid;
 	fe->child_status = -1;
@@ -252,8 +250,8 @@ vfe_connect_path(const char *path, int timeout_ms, GError **error)
 	fe->sock_path = g_strdup(path);
 	fd = vfe_connect_retry(NULL, path, vfe_timeout(fe, timeout_ms));
 	if (fd < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-fd), "cannot connect to %s: %s",
-		            path, g_strerror(-fd));
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-fd),
+		            "cannot connect to %s: %s", path, g_strerror(-fd));
 		return NULL;
 	}
 	fe->fd = fd;

@@ -327,8 +327,8 @@ int vfe_recv_reply_fd(VfeFrontend *fe, uint32_t expected_request, void *buf, siz
  *
  * Returns: 0, -EIO for a non-zero ack, or a negative errno.
  */
-int vfe_request(VfeFrontend *fe, uint32_t request, const void *payload, size_t size,
-                const int *fds, size_t nfds);
+int vfe_request(VfeFrontend *fe, uint32_t request, const void *payload, size_t size, const int *fds,
+                size_t nfds);
 
 /**
  * vfe_call:
@@ -577,8 +577,7 @@ uint64_t vfe_alloc(VfeFrontend *fe, uint64_t len, uint64_t align);
  *
  * Returns: the GPA, or 0 when the region is full.
  */
-uint64_t vfe_alloc_in_region(VfeFrontend *fe, unsigned int region, uint64_t len,
-                             uint64_t align);
+uint64_t vfe_alloc_in_region(VfeFrontend *fe, unsigned int region, uint64_t len, uint64_t align);
 
 /**
  * vfe_mem_write:

@@ -93,7 +93,8 @@ vfe_mem_init(VfeFrontend *fe, uint64_t size, unsigned int nregions, unsigned int
 			}
 		}
 		fe->nregions = i + 1;
-		p = mmap(NULL, regsize, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, (off_t)r->offset);
+		p = mmap(NULL, regsize, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+		         (off_t)r->offset);
 		if (p == MAP_FAILED) {
 			int err = -errno;
 
@@ -184,8 +185,8 @@ vfe_mem_setup(VfeFrontend *fe, uint64_t size, unsigned int nregions)
 }
 
 int
-vfe_mem_region(VfeFrontend *fe, unsigned int region, uint64_t *gpa, uint64_t *size,
-               uint64_t *uaddr, int *fd, uint64_t *offset)
+vfe_mem_region(VfeFrontend *fe, unsigned int region, uint64_t *gpa, uint64_t *size, uint64_t *uaddr,
+               int *fd, uint64_t *offset)
 {
 	const VfeRegion *r;
 
@@ -301,8 +302,7 @@ vfe_mem_range_ok(VfeFrontend *fe, uint64_t gpa, size_t len)
 
 /* Copies between guest RAM and buf, piece by piece across regions; all or nothing. */
 static int
-vfe_mem_access(VfeFrontend *fe, uint64_t gpa, void *buf, const void *src, int fill,
-               size_t len)
+vfe_mem_access(VfeFrontend *fe, uint64_t gpa, void *buf, const void *src, int fill, size_t len)
 {
 	uint8_t *p = buf;
 	const uint8_t *s = src;

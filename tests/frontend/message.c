@@ -215,8 +215,8 @@ fail:
 }
 
 int
-vfe_send_msg(VfeFrontend *fe, uint32_t request, uint32_t flags, const void *payload,
-             size_t size, const int *fds, size_t nfds)
+vfe_send_msg(VfeFrontend *fe, uint32_t request, uint32_t flags, const void *payload, size_t size,
+             const int *fds, size_t nfds)
 {
 	VhostUserHeader hdr = {
 		.request = request,
@@ -296,8 +296,8 @@ vfe_recv_reply_fd(VfeFrontend *fe, uint32_t expected_request, void *buf, size_t 
 }
 
 int
-vfe_recv_reply(VfeFrontend *fe, uint32_t expected_request, void *buf, size_t bufsize,
-               size_t *size, int timeout_ms)
+vfe_recv_reply(VfeFrontend *fe, uint32_t expected_request, void *buf, size_t bufsize, size_t *size,
+               int timeout_ms)
 {
 	int fd = -1;
 	int r = vfe_recv_reply_fd(fe, expected_request, buf, bufsize, size, &fd, timeout_ms);
@@ -331,8 +331,8 @@ vfe_recv_ack(VfeFrontend *fe, uint32_t request)
 }
 
 int
-vfe_request(VfeFrontend *fe, uint32_t request, const void *payload, size_t size,
-            const int *fds, size_t nfds)
+vfe_request(VfeFrontend *fe, uint32_t request, const void *payload, size_t size, const int *fds,
+            size_t nfds)
 {
 	bool ack = vfe_wants_ack(fe);
 	uint32_t flags = VHOST_USER_VERSION | (ack ? VHOST_USER_NEED_REPLY_MASK : 0);
@@ -344,9 +344,8 @@ vfe_request(VfeFrontend *fe, uint32_t request, const void *payload, size_t size,
 }
 
 int
-vfe_call_fds(VfeFrontend *fe, uint32_t request, const void *payload, size_t size,
-             const int *fds, size_t nfds, void *reply, size_t reply_size, size_t *got_size,
-             int *reply_fd)
+vfe_call_fds(VfeFrontend *fe, uint32_t request, const void *payload, size_t size, const int *fds,
+             size_t nfds, void *reply, size_t reply_size, size_t *got_size, int *reply_fd)
 {
 	int r = vfe_send_msg(fe, request, VHOST_USER_VERSION, payload, size, fds, nfds);
 
@@ -361,8 +360,7 @@ int
 vfe_call(VfeFrontend *fe, uint32_t request, const void *payload, size_t size, void *reply,
          size_t reply_size, size_t *got_size)
 {
-	return vfe_call_fds(fe, request, payload, size, NULL, 0, reply, reply_size, got_size,
-	                    NULL);
+	return vfe_call_fds(fe, request, payload, size, NULL, 0, reply, reply_size, got_size, NULL);
 }
 
 int

@@ -195,8 +195,8 @@ vfe_queue_resume(VfeFrontend *fe, unsigned int index, uint16_t base)
 }
 
 static void
-vfe_write_desc(uint8_t *table, unsigned int i, uint64_t addr, uint32_t len,
-               uint16_t flags, uint16_t next)
+vfe_write_desc(uint8_t *table, unsigned int i, uint64_t addr, uint32_t len, uint16_t flags,
+               uint16_t next)
 {
 	VringDesc d = { .addr = addr, .len = len, .flags = flags, .next = next };
 
@@ -247,8 +247,8 @@ vfe_queue_add(VfeFrontend *fe, unsigned int index, const VfeBuf *out, unsigned i
 }
 
 int
-vfe_queue_add_indirect(VfeFrontend *fe, unsigned int index, const VfeBuf *out,
-                       unsigned int n_out, const VfeBuf *in, unsigned int n_in)
+vfe_queue_add_indirect(VfeFrontend *fe, unsigned int index, const VfeBuf *out, unsigned int n_out,
+                       const VfeBuf *in, unsigned int n_in)
 {
 	VfeQueue *q = vfe_queue_get(fe, index);
 	unsigned int total = n_out + n_in;
@@ -272,13 +272,13 @@ vfe_queue_add_indirect(VfeFrontend *fe, unsigned int index, const VfeBuf *out,
 
 		if (k + 1 < total)
 			flags |= VRING_DESC_F_NEXT;
-		vfe_write_desc(table, k, b->gpa, b->len, flags, k + 1 < total ? (uint16_t)(k + 1) : 0);
+		vfe_write_desc(table, k, b->gpa, b->len, flags,
+		               k + 1 < total ? (uint16_t)(k + 1) : 0);
 	}
 	head = q->free_head;
 	q->free_head = q->free_next[head];
 	q->num_free--;
-	vfe_write_desc(q->desc, head, table_gpa, (uint32_t)(16u * total), VRING_DESC_F_INDIRECT,
-	               0);
+	vfe_write_desc(q->desc, head, table_gpa, (uint32_t)(16u * total), VRING_DESC_F_INDIRECT, 0);
 	q->chain_len[head] = 1;
 	q->head_state[head] = VFE_HEAD_CHAIN;
 	vfe_avail_push(q, head);

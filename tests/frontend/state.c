@@ -56,8 +56,7 @@ vfe_get_config(VfeFrontend *fe, uint32_t offset, uint32_t size, void *buf)
 }
 
 int
-vfe_set_config(VfeFrontend *fe, uint32_t offset, uint32_t size, uint32_t flags,
-               const void *buf)
+vfe_set_config(VfeFrontend *fe, uint32_t offset, uint32_t size, uint32_t flags, const void *buf)
 {
 	VhostUserConfig req = { .offset = offset, .size = size, .flags = flags };
 
@@ -173,7 +172,8 @@ vfe_inflight_get(VfeFrontend *fe, uint16_t num_queues, uint16_t queue_size)
 	if (r < 0)
 		return r;
 	if (got != sizeof(reply) || fd < 0 || reply.mmap_size == 0) {
-		g_message("back-end bug: GET_INFLIGHT_FD reply of %zu bytes, fd %d, size %" G_GUINT64_FORMAT,
+		g_message("back-end bug: GET_INFLIGHT_FD reply of %zu bytes, fd %d, size "
+		          "%" G_GUINT64_FORMAT,
 		          got, fd, (guint64)reply.mmap_size);
 		if (fd >= 0)
 			close(fd);

@@ -65,9 +65,9 @@ test_raw_roundtrip(void)
 	size_t size = 0;
 
 	make_pair(&fe, &peer);
-	g_assert_cmpint(vfe_send_msg(fe, VHOST_USER_SET_VRING_KICK, 0, &value, sizeof(value), &efd,
-	                             1),
-	                ==, 0);
+	g_assert_cmpint(
+	        vfe_send_msg(fe, VHOST_USER_SET_VRING_KICK, 0, &value, sizeof(value), &efd, 1), ==,
+	        0);
 	g_assert_cmpint(vfe_recv_msg(peer, &hdr, &got, sizeof(got), fds, &nfds, 1000), ==, 8);
 	g_assert_cmpuint(hdr.request, ==, VHOST_USER_SET_VRING_KICK);
 	g_assert_cmpuint(hdr.flags, ==, VHOST_USER_VERSION);
@@ -86,7 +86,8 @@ test_raw_roundtrip(void)
 	/* A good reply. */
 	value = 42;
 	g_assert_cmpint(vfe_send_msg(peer, VHOST_USER_GET_FEATURES,
-	                             VHOST_USER_VERSION | VHOST_USER_REPLY_MASK, &value, 8, NULL, 0),
+	                             VHOST_USER_VERSION | VHOST_USER_REPLY_MASK, &value, 8, NULL,
+	                             0),
 	                ==, 0);
 	g_assert_cmpint(vfe_recv_reply(fe, VHOST_USER_GET_FEATURES, &got, 8, &size, 1000), ==, 0);
 	g_assert_cmpuint(got, ==, 42);
@@ -187,10 +188,12 @@ test_negotiate_scripted(void)
 {
 	g_autoptr(VfeFrontend) fe = NULL;
 	Script s = {
-		.features = (1ull << VIRTIO_F_VERSION_1) | (1ull << VHOST_USER_F_PROTOCOL_FEATURES) |
+		.features = (1ull << VIRTIO_F_VERSION_1) |
+		            (1ull << VHOST_USER_F_PROTOCOL_FEATURES) |
 		            (1ull << VIRTIO_RING_F_EVENT_IDX),
 		.protocol = (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK) |
-		            (1ull << VHOST_USER_PROTOCOL_F_CONFIG) | (1ull << VHOST_USER_PROTOCOL_F_MQ),
+		            (1ull << VHOST_USER_PROTOCOL_F_CONFIG) |
+		            (1ull << VHOST_USER_PROTOCOL_F_MQ),
 	};
 	GThread *t;
 
@@ -240,7 +243,7 @@ test_memory(void)
 	g_assert_cmpuint(size0 % 65536, ==, 0);
 	g_assert_cmpuint(size0 * 3, >=, 1 << 20);
 	g_assert_cmpuint(gpa1, >, gpa0 + size0); /* a hole */
-	g_assert_cmpuint(off1, ==, size0);        /* one memfd, per-region offsets */
+	g_assert_cmpuint(off1, ==, size0);       /* one memfd, per-region offsets */
 	g_assert_true(uaddr1 != uaddr0 + size0); /* user addresses not contiguous */
 	g_assert_cmpint(fd, >=, 0);
 	g_assert_null(vfe_gpa_to_host(fe, gpa0 + size0));
@@ -388,7 +391,8 @@ test_queue_driver(void)
 	g_assert_cmpuint(vfe_queue_free_count(fe, 0), ==, 4);
 
 	/* Raw: a loop published by hand is the test's business, not the free list's. */
-	desc[3] = (VringDesc){ .addr = out[0].gpa, .len = 8, .flags = VRING_DESC_F_NEXT, .next = 3 };
+	desc[3] =
+	        (VringDesc){ .addr = out[0].gpa, .len = 8, .flags = VRING_DESC_F_NEXT, .next = 3 };
 	vfe_queue_publish(fe, 0, 3);
 	g_assert_cmpuint(avail->ring[(avail->idx - 1) % 4], ==, 3);
 	device_push(fe, 0, 3, 0);
@@ -461,8 +465,7 @@ test_backend_channel(void)
 	memcpy(raw, &miss, sizeof(miss));
 	vfe_send_msg(channel, VHOST_USER_BACKEND_IOTLB_MSG, 0, raw, sizeof(raw), NULL, 0);
 	g_assert_cmpint(vfe_wait_backend_msg(fe, VHOST_USER_BACKEND_IOTLB_MSG, 2, 1000), ==, 0);
-	g_assert_cmpint(vfe_recv_msg(peer, &hdr, raw, sizeof(raw), NULL, NULL, 50), ==,
-	                -ETIMEDOUT);
+	g_assert_cmpint(vfe_recv_msg(peer, &hdr, raw, sizeof(raw), NULL, NULL, 50), ==, -ETIMEDOUT);
 	g_assert_cmpuint(vfe_backend_bad_msg_count(fe), ==, 0);
 
 	/* Malformed requests are counted. */
@@ -632,9 +635,9 @@ test_qemu_gpu_dirty_log(void)
 	fe = vfe_spawn(argv, &error);
 	g_assert_no_error(error);
 	/* The SET_MEM_TABLE path this time, with holes between three regions. */
-	g_assert_cmpint(vfe_negotiate(fe, UINT64_MAX,
-	                              ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
-	                ==, 0);
+	g_assert_cmpint(
+	        vfe_negotiate(fe, UINT64_MAX, ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
+	        ==, 0);
 	g_assert_true(vfe_has_protocol_feature(fe, VHOST_USER_PROTOCOL_F_LOG_SHMFD));
 	g_assert_cmpint(vfe_mem_init(fe, 6 << 20, 3, VFE_MEM_HOLES), ==, 0);
 	g_assert_cmpint(vfe_mem_send_table(fe), ==, 0);

@@ -29,7 +29,8 @@ drain_queues(VhostDev *dev)
 		unsigned int guard = 0;
 		while (guard++ < 64 && (elem = vhost_queue_pop(q))) {
 			uint8_t buf[64] = { 0 };
-			size_t n = vhost_iov_to_buf(elem->out_sg, elem->out_num, 0, buf, sizeof(buf));
+			size_t n =
+			        vhost_iov_to_buf(elem->out_sg, elem->out_num, 0, buf, sizeof(buf));
 			n = vhost_iov_from_buf(elem->in_sg, elem->in_num, 0, buf, n);
 			vhost_queue_complete(q, elem, (uint32_t)n);
 		}
@@ -77,7 +78,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		nfds = MIN(spec & 0xf, VHOST_USER_MAX_FDS);
 		for (unsigned int i = 0; i < nfds; i++)
-			fds[i] = (spec & 0x10) ? dup(ram_fd) : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			fds[i] = (spec & 0x10) ? dup(ram_fd)
+			                       : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		vhost_dev_handle_message(dev, &hdr, payload, fds, nfds);
 		drain_queues(dev);
 	}

@@ -90,7 +90,10 @@ tg_create_2d(VdGpu *gpu, uint32_t id, uint32_t format, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_resource_create_2d c = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
-		.resource_id = id, .format = format, .width = w, .height = h,
+		.resource_id = id,
+		.format = format,
+		.width = w,
+		.height = h,
 	};
 	VdGpuCmd cmd;
 
@@ -119,7 +122,9 @@ tg_transfer(VdGpu *gpu, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_
 {
 	struct virtio_gpu_transfer_to_host_2d t = {
 		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
-		.r = { x, y, w, h }, .offset = offset, .resource_id = id,
+		.r = { x, y, w, h },
+		.offset = offset,
+		.resource_id = id,
 	};
 	VdGpuCmd cmd;
 
@@ -132,7 +137,9 @@ tg_set_scanout(VdGpu *gpu, uint32_t scanout, uint32_t id, uint32_t x, uint32_t y
 {
 	struct virtio_gpu_set_scanout s = {
 		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT,
-		.r = { x, y, w, h }, .scanout_id = scanout, .resource_id = id,
+		.r = { x, y, w, h },
+		.scanout_id = scanout,
+		.resource_id = id,
 	};
 	VdGpuCmd cmd;
 
@@ -144,7 +151,8 @@ tg_flush(VdGpu *gpu, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h
 {
 	struct virtio_gpu_resource_flush f = {
 		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
-		.r = { x, y, w, h }, .resource_id = id,
+		.r = { x, y, w, h },
+		.resource_id = id,
 	};
 	VdGpuCmd cmd;
 

@@ -39,7 +39,8 @@ fixture_start(Fixture *f, const char *const *extra)
 	f->fe = vfe_spawn((const char *const *)argv->pdata, &error);
 	g_assert_no_error(error);
 	/* QEMU does not give vhost-user-gpu-pci an IOMMU by default. */
-	g_assert_cmpint(vfe_negotiate(f->fe, ~(1ull << VIRTIO_F_IOMMU_PLATFORM), UINT64_MAX), ==, 0);
+	g_assert_cmpint(vfe_negotiate(f->fe, ~(1ull << VIRTIO_F_IOMMU_PLATFORM), UINT64_MAX), ==,
+	                0);
 	g_assert_cmpint(vfe_mem_setup(f->fe, RAM_SIZE, 2), ==, 0);
 	g_assert_cmpint(vfe_enable_backend_channel(f->fe), ==, 0);
 	g_assert_cmpint(vfe_queue_setup(f->fe, CTRL, 64, 0), ==, 0);
@@ -50,7 +51,7 @@ fixture_start(Fixture *f, const char *const *extra)
 
 	address = g_strdup_printf("unix:path=%s", f->control);
 	f->bus = g_dbus_connection_new_for_address_sync(
-		address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
+	        address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, NULL, &error);
 	g_assert_no_error(error);
 }
 
@@ -106,8 +107,7 @@ ctrl_send_slot(Fixture *f, unsigned int queue, unsigned int slot, const void *re
 }
 
 void
-ctrl_send(Fixture *f, unsigned int queue, const void *req, size_t len, void *resp,
-          size_t resp_len)
+ctrl_send(Fixture *f, unsigned int queue, const void *req, size_t len, void *resp, size_t resp_len)
 {
 	ctrl_send_slot(f, queue, 0, req, len, resp_len);
 }
@@ -158,8 +158,11 @@ void
 make_fb(Fixture *f, uint32_t id, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_resource_create_2d c = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = id,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = w, .height = h,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = id,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = w,
+		.height = h,
 	};
 	size_t size = (size_t)w * h * 4, npages = (size + 4095) / 4096;
 	size_t alen = sizeof(struct virtio_gpu_resource_attach_backing) +
@@ -190,12 +193,13 @@ make_fb(Fixture *f, uint32_t id, uint32_t w, uint32_t h)
 }
 
 uint32_t
-transfer(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h,
-         uint32_t stride)
+transfer(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h, uint32_t stride)
 {
 	struct virtio_gpu_transfer_to_host_2d t = {
-		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, .r = { x, y, w, h },
-		.offset = (uint64_t)y * stride + x * 4, .resource_id = id,
+		.hdr.type = VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+		.r = { x, y, w, h },
+		.offset = (uint64_t)y * stride + x * 4,
+		.resource_id = id,
 	};
 
 	return ctrl_nodata(f, &t, sizeof(t));
@@ -205,8 +209,10 @@ uint32_t
 set_scanout(Fixture *f, uint32_t scanout, uint32_t id, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_set_scanout s = {
-		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT, .r = { 0, 0, w, h },
-		.scanout_id = scanout, .resource_id = id,
+		.hdr.type = VIRTIO_GPU_CMD_SET_SCANOUT,
+		.r = { 0, 0, w, h },
+		.scanout_id = scanout,
+		.resource_id = id,
 	};
 
 	return ctrl_nodata(f, &s, sizeof(s));
@@ -216,7 +222,9 @@ uint32_t
 flush(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 {
 	struct virtio_gpu_resource_flush fl = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { x, y, w, h }, .resource_id = id,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		.r = { x, y, w, h },
+		.resource_id = id,
 	};
 
 	return ctrl_nodata(f, &fl, sizeof(fl));
@@ -328,4 +336,3 @@ connect_gpu_socket(Fixture *f)
 	g_assert_cmphex(*set & ~3ull, ==, 0);
 	g_assert_cmphex(*set & 1, ==, 1);
 }
-

@@ -29,8 +29,8 @@ void fixture_start(Fixture *f, const char *const *extra);
 void fixture_setup(Fixture *f, gconstpointer data);
 void fixture_teardown(Fixture *f, gconstpointer data);
 /* Queues one command in buffer slot `slot` (0..3) and kicks; returns its head. */
-int ctrl_send_slot(Fixture *f, unsigned int queue, unsigned int slot, const void *req,
-                   size_t len, size_t resp_len);
+int ctrl_send_slot(Fixture *f, unsigned int queue, unsigned int slot, const void *req, size_t len,
+                   size_t resp_len);
 void ctrl_send(Fixture *f, unsigned int queue, const void *req, size_t len, void *resp,
                size_t resp_len);
 uint32_t ctrl_wait_slot(Fixture *f, unsigned int queue, unsigned int slot, void *resp,

@@ -83,12 +83,22 @@ png_unfilter_row(uint8_t filter, uint8_t *row, const uint8_t *prev, size_t n)
 		uint8_t c = i >= 3 && prev ? prev[i - 3] : 0;
 
 		switch (filter) {
-		case 0: break;
-		case 1: row[i] += a; break;
-		case 2: row[i] += b; break;
-		case 3: row[i] += (uint8_t)((a + b) / 2); break;
-		case 4: row[i] += png_paeth(a, b, c); break;
-		default: g_error("PNG row filter %u", filter);
+		case 0:
+			break;
+		case 1:
+			row[i] += a;
+			break;
+		case 2:
+			row[i] += b;
+			break;
+		case 3:
+			row[i] += (uint8_t)((a + b) / 2);
+			break;
+		case 4:
+			row[i] += png_paeth(a, b, c);
+			break;
+		default:
+			g_error("PNG row filter %u", filter);
 		}
 	}
 }

@@ -22,11 +22,11 @@
 #define QEMU_PEER_MAX_IDLE_ROUNDS 1000
 
 /* A fuzz finding: say which rule broke, then crash for the fuzzer. */
-#define QEMU_PEER_FAIL(...)                                                                        \
-	do {                                                                                       \
-		fprintf(stderr, "qemu-peer: " __VA_ARGS__);                                      \
-		fputc('\n', stderr);                                                              \
-		abort();                                                                           \
+#define QEMU_PEER_FAIL(...)                                 \
+	do {                                                \
+		fprintf(stderr, "qemu-peer: " __VA_ARGS__); \
+		fputc('\n', stderr);                        \
+		abort();                                    \
 	} while (0)
 
 typedef struct QemuPeer {

@@ -37,14 +37,19 @@ fixture_teardown(Fixture *f, gconstpointer data)
 	tg_ram_clear(&f->ram);
 }
 
-#define HDR(t) { .type = (t) }
+#define HDR(t)              \
+	{                   \
+		.type = (t) \
+	}
 
 static void
 test_display_info(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_ctrl_hdr req = {
 		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
-		.flags = VIRTIO_GPU_FLAG_FENCE, .fence_id = 0x1122334455667788ull, .ctx_id = 7,
+		.flags = VIRTIO_GPU_FLAG_FENCE,
+		.fence_id = 0x1122334455667788ull,
+		.ctx_id = 7,
 	};
 	const struct virtio_gpu_resp_display_info *info;
 	VdGpuCmd cmd;
@@ -66,8 +71,7 @@ test_display_info(Fixture *f, gconstpointer data)
 	/* Scanouts we do not have are all zero: no host bytes in the response. */
 	for (unsigned int i = 2; i < VIRTIO_GPU_MAX_SCANOUTS; i++)
 		g_assert_cmpmem(&info->pmodes[i], sizeof(zero), zero, sizeof(zero));
-	g_assert_cmpuint(info->hdr.padding[0] | info->hdr.padding[1] | info->hdr.padding[2], ==,
-	                 0);
+	g_assert_cmpuint(info->hdr.padding[0] | info->hdr.padding[1] | info->hdr.padding[2], ==, 0);
 
 	/* Without a fence, none is echoed. */
 	req.flags = 0;
@@ -159,12 +163,14 @@ test_create_2d(Fixture *f, gconstpointer data)
 	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 4, 0), ==,
 	                VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	/* width * height * 4 overflows 32 bits (and 64 in the naive stride). */
-	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 0x40000000,
-	                             0x40000000), ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
-	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 0xffffffff,
-	                             0xffffffff), ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
-	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 65536, 16384),
-	                ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	g_assert_cmphex(
+	        tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 0x40000000, 0x40000000),
+	        ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	g_assert_cmphex(
+	        tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 0xffffffff, 0xffffffff),
+	        ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 65536, 16384), ==,
+	                VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	/* Over --max-hostmem (8 MiB here): refused, nothing charged. */
 	g_assert_cmphex(tg_create_2d(f->gpu, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 2048, 1080), ==,
 	                VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
@@ -205,10 +211,13 @@ test_attach_backing(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_mem_entry e[2] = { { TG_RAM_BASE, 4096 }, { TG_RAM_BASE + 8192, 4096 } };
 	struct virtio_gpu_resource_attach_backing a = {
-		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING), .resource_id = 1, .nr_entries = 2,
+		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING),
+		.resource_id = 1,
+		.nr_entries = 2,
 	};
 	struct virtio_gpu_resource_detach_backing d = {
-		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING), .resource_id = 1,
+		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING),
+		.resource_id = 1,
 	};
 	VdGpuResource *res;
 	VdGpuCmd cmd;
@@ -238,7 +247,8 @@ test_attach_backing(Fixture *f, gconstpointer data)
 		for (unsigned int i = 0; i < G_N_ELEMENTS(bad); i++) {
 			struct virtio_gpu_mem_entry two[2] = { e[0], bad[i] };
 
-			g_assert_cmphex(tg_attach(f->gpu, 1, two, 2), ==, VIRTIO_GPU_RESP_ERR_UNSPEC);
+			g_assert_cmphex(tg_attach(f->gpu, 1, two, 2), ==,
+			                VIRTIO_GPU_RESP_ERR_UNSPEC);
 			g_assert_null(vd_gpu_resource_lookup(f->gpu, 1)->backing);
 		}
 	}
@@ -259,7 +269,8 @@ test_attach_backing(Fixture *f, gconstpointer data)
 	/* Adjacent entries are kept as one run; the backing reads the same. */
 	{
 		struct virtio_gpu_mem_entry adj[3] = {
-			{ TG_RAM_BASE + 40960, 4096 }, { TG_RAM_BASE + 45056, 100 },
+			{ TG_RAM_BASE + 40960, 4096 },
+			{ TG_RAM_BASE + 45056, 100 },
 			{ TG_RAM_BASE + 45156, 4000 },
 		};
 
@@ -273,12 +284,12 @@ test_attach_backing(Fixture *f, gconstpointer data)
 	/* The full count of entries is accepted. */
 	{
 		g_autofree struct virtio_gpu_mem_entry *many =
-			g_new(struct virtio_gpu_mem_entry, VD_GPU_MAX_BACKING_ENTRIES);
+		        g_new(struct virtio_gpu_mem_entry, VD_GPU_MAX_BACKING_ENTRIES);
 
 		for (unsigned int i = 0; i < VD_GPU_MAX_BACKING_ENTRIES; i++)
 			many[i] = (struct virtio_gpu_mem_entry){ TG_RAM_BASE + i * 512ull, 512 };
-		g_assert_cmphex(tg_create_2d(f->gpu, 2, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64), ==,
-		                VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmphex(tg_create_2d(f->gpu, 2, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64),
+		                ==, VIRTIO_GPU_RESP_OK_NODATA);
 		g_assert_cmphex(tg_attach(f->gpu, 2, many, VD_GPU_MAX_BACKING_ENTRIES), ==,
 		                VIRTIO_GPU_RESP_OK_NODATA);
 	}
@@ -318,7 +329,7 @@ test_transfer(Fixture *f, gconstpointer data)
 			uint64_t off = (uint64_t)y * stride + x * 4, gpa;
 			uint32_t v = pattern(x, y);
 
-			gpa = off < 100000 ? e[0].addr + off
+			gpa = off < 100000   ? e[0].addr + off
 			      : off < 150000 ? e[1].addr + off - 100000
 			                     : e[2].addr + off - 150000;
 			tg_ram_write(&f->ram, gpa, &v, 4);
@@ -449,8 +460,11 @@ static void
 test_bad_requests(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_create_2d c = {
-		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), .resource_id = 1,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = 4, .height = 4,
+		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_CREATE_2D),
+		.resource_id = 1,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = 4,
+		.height = 4,
 	};
 	struct virtio_gpu_ctrl_hdr h = { 0 };
 	g_autofree uint8_t *big = g_malloc0(VD_GPU_MAX_REQUEST_SIZE + 1);
@@ -471,7 +485,8 @@ test_bad_requests(Fixture *f, gconstpointer data)
 		h.type = t;
 		if (t == VIRTIO_GPU_CMD_GET_DISPLAY_INFO)
 			continue;
-		g_assert_cmphex(tg_ctrl(f->gpu, &h, sizeof(h), &cmd), >=, VIRTIO_GPU_RESP_ERR_UNSPEC);
+		g_assert_cmphex(tg_ctrl(f->gpu, &h, sizeof(h), &cmd), >=,
+		                VIRTIO_GPU_RESP_ERR_UNSPEC);
 	}
 	h.type = VIRTIO_GPU_CMD_CTX_CREATE;
 	memcpy(big, &h, sizeof(h));
@@ -491,7 +506,8 @@ test_fences_in_order(Fixture *f, gconstpointer data)
 {
 	/* Every command kind echoes its fence, errors included. */
 	struct virtio_gpu_resource_unref u = {
-		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .flags = VIRTIO_GPU_FLAG_FENCE,
+		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+		         .flags = VIRTIO_GPU_FLAG_FENCE,
 		         .ctx_id = 3 },
 		.resource_id = 77,
 	};
@@ -513,7 +529,8 @@ static void
 test_assign_uuid(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_assign_uuid a = {
-		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID), .resource_id = 4,
+		.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID),
+		.resource_id = 4,
 	};
 	const struct virtio_gpu_resp_resource_uuid *r;
 	uint8_t first[16];
@@ -523,15 +540,13 @@ test_assign_uuid(Fixture *f, gconstpointer data)
 	                VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 	g_assert_cmphex(tg_create_2d(f->gpu, 4, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 4, 4), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(tg_ctrl(f->gpu, &a, sizeof(a), &cmd), ==,
-	                VIRTIO_GPU_RESP_OK_RESOURCE_UUID);
+	g_assert_cmphex(tg_ctrl(f->gpu, &a, sizeof(a), &cmd), ==, VIRTIO_GPU_RESP_OK_RESOURCE_UUID);
 	r = (const void *)cmd.resp;
 	g_assert_cmpuint(cmd.resp_len, ==, sizeof(*r));
 	g_assert_cmphex(r->uuid[6] >> 4, ==, 4);
 	g_assert_cmphex(r->uuid[8] >> 6, ==, 2);
 	memcpy(first, r->uuid, 16);
-	g_assert_cmphex(tg_ctrl(f->gpu, &a, sizeof(a), &cmd), ==,
-	                VIRTIO_GPU_RESP_OK_RESOURCE_UUID);
+	g_assert_cmphex(tg_ctrl(f->gpu, &a, sizeof(a), &cmd), ==, VIRTIO_GPU_RESP_OK_RESOURCE_UUID);
 	g_assert_cmpmem(r->uuid, 16, first, 16);
 }
 
@@ -540,8 +555,11 @@ cursor_cmd(VdGpu *gpu, uint32_t type, uint32_t scanout, uint32_t x, uint32_t y, 
            uint32_t hx, uint32_t hy)
 {
 	struct virtio_gpu_update_cursor c = {
-		.hdr = HDR(type), .pos = { .scanout_id = scanout, .x = x, .y = y },
-		.resource_id = res, .hot_x = hx, .hot_y = hy,
+		.hdr = HDR(type),
+		.pos = { .scanout_id = scanout, .x = x, .y = y },
+		.resource_id = res,
+		.hot_x = hx,
+		.hot_y = hy,
 	};
 	VdGpuCmd cmd;
 
@@ -589,7 +607,8 @@ test_cursor(Fixture *f, gconstpointer data)
 	/* A control command on the cursor queue does nothing. */
 	{
 		struct virtio_gpu_resource_unref u = {
-			.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_UNREF), .resource_id = 8,
+			.hdr = HDR(VIRTIO_GPU_CMD_RESOURCE_UNREF),
+			.resource_id = 8,
 		};
 		VdGpuCmd cmd;
 

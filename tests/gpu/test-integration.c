@@ -37,8 +37,8 @@ test_headless_pixels(Fixture *f, gconstpointer data)
 	for (uint32_t y = 0; y < h; y++)
 		for (uint32_t x = 0; x < w; x++)
 			if (png_pixel(raw, w, x, y) != pattern(x, y))
-				g_error("pixel %u,%u: %06x, want %06x", x, y, png_pixel(raw, w, x, y),
-				        pattern(x, y));
+				g_error("pixel %u,%u: %06x, want %06x", x, y,
+				        png_pixel(raw, w, x, y), pattern(x, y));
 	g_clear_pointer(&raw, g_byte_array_unref);
 
 	/* Output 1 shows nothing yet: the caller is told, rather than sent a black picture. */
@@ -77,7 +77,9 @@ static void
 test_display_info_edid(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_ctrl_hdr req = {
-		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .flags = VIRTIO_GPU_FLAG_FENCE, .fence_id = 9,
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
+		.flags = VIRTIO_GPU_FLAG_FENCE,
+		.fence_id = 9,
 	};
 	struct virtio_gpu_resp_display_info info;
 	struct virtio_gpu_cmd_get_edid ereq = { .hdr.type = VIRTIO_GPU_CMD_GET_EDID, .scanout = 1 };
@@ -246,7 +248,9 @@ test_socket_cursor(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_update_cursor c = {
 		.hdr.type = VIRTIO_GPU_CMD_UPDATE_CURSOR,
-		.pos = { .scanout_id = 0, .x = 100, .y = 50 }, .resource_id = 2, .hot_x = 1,
+		.pos = { .scanout_id = 0, .x = 100, .y = 50 },
+		.resource_id = 2,
+		.hot_x = 1,
 		.hot_y = 2,
 	};
 	g_autofree VdGpuMsgCursorUpdate *up = NULL;
@@ -297,8 +301,7 @@ test_socket_edid_never_answered(Fixture *f, gconstpointer data)
 	ctrl_send_slot(f, CTRL, 1, &dreq, sizeof(dreq), sizeof(info));
 	g_free(peer_expect(f, VD_GPU_MSG_GET_EDID, 4));
 	/* No answer. The device must not stall. */
-	g_assert_cmphex(ctrl_wait(f, CTRL, &edid, sizeof(edid), 5000), ==,
-	                VIRTIO_GPU_RESP_OK_EDID);
+	g_assert_cmphex(ctrl_wait(f, CTRL, &edid, sizeof(edid), 5000), ==, VIRTIO_GPU_RESP_OK_EDID);
 	g_assert_cmpint(g_get_monotonic_time() - start, <, 3 * G_USEC_PER_SEC);
 	g_assert_cmpuint(edid.size, ==, 128);
 	g_assert_cmphex(edid.edid[1], ==, 0xff);
@@ -364,7 +367,9 @@ peer_recv_header_fd(Fixture *f, VdGpuMsgHdr *hdr)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
 	struct iovec iov = { hdr, sizeof(*hdr) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+	struct msghdr mh = { .msg_iov = &iov,
+		             .msg_iovlen = 1,
+		             .msg_control = control.buf,
 		             .msg_controllen = sizeof(control.buf) };
 	struct pollfd pfd = { f->peer, POLLIN, 0 };
 	struct cmsghdr *c;
@@ -388,7 +393,9 @@ static void
 test_dmabuf_2d(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_flush fl = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 0, 0, 64, 64 }, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		.r = { 0, 0, 64, 64 },
+		.resource_id = 1,
 	};
 	bool udmabuf = access("/dev/udmabuf", R_OK | W_OK) == 0;
 	struct virtio_gpu_ctrl_hdr resp;
@@ -454,4 +461,3 @@ main(int argc, char **argv)
 	           fixture_teardown);
 	return g_test_run();
 }
-

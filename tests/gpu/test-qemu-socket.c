@@ -23,10 +23,10 @@ typedef struct {
 	TgRam ram;
 	VdGpu *gpu;
 	int peer;
-	int daemon_fd;          /* the daemon's end, owned by qemu */
-	VdGpuQemu *qemu;        /* the GPU's display, owned by the GPU */
+	int daemon_fd;   /* the daemon's end, owned by qemu */
+	VdGpuQemu *qemu; /* the GPU's display, owned by the GPU */
 	GByteArray *rx;
-	GPtrArray *completed;   /* VdGpuCmd copies */
+	GPtrArray *completed; /* VdGpuCmd copies */
 } Fixture;
 
 static void
@@ -258,8 +258,9 @@ test_updates_merge(Fixture *f, gconstpointer data)
 	{
 		int sndbuf = 65536;
 
-		g_assert_cmpint(setsockopt(f->daemon_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
-		                           sizeof(sndbuf)), ==, 0);
+		g_assert_cmpint(
+		        setsockopt(f->daemon_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)),
+		        ==, 0);
 	}
 	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 1920, 1080), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->qemu), >, 0);
@@ -274,8 +275,10 @@ test_updates_merge(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(up.width, ==, 100);
 	g_assert_cmpuint(up.height, ==, 55);
 	g_assert_cmpuint(g_bytes_get_size(p), ==, sizeof(up) + 100 * 55 * 4);
-	g_assert_cmphex(((const uint32_t *)((const uint8_t *)g_bytes_get_data(p, NULL) +
-	                                    sizeof(up)))[0] & 0xffffff, ==, pattern(10, 5));
+	g_assert_cmphex(
+	        ((const uint32_t *)((const uint8_t *)g_bytes_get_data(p, NULL) + sizeof(up)))[0] &
+	                0xffffff,
+	        ==, pattern(10, 5));
 	g_bytes_unref(p);
 	g_assert_cmpuint(vd_gpu_qemu_queued_bytes(f->qemu), ==, 0);
 }
@@ -296,11 +299,13 @@ test_scanout_offset_and_format(Fixture *f, gconstpointer data)
 	/* Unref disables the scanout (SCANOUT 0x0). */
 	{
 		struct virtio_gpu_resource_unref u = {
-			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 2,
+			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+			.resource_id = 2,
 		};
 		VdGpuCmd cmd;
 
-		g_assert_cmphex(tg_ctrl(f->gpu, &u, sizeof(u), &cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+		g_assert_cmphex(tg_ctrl(f->gpu, &u, sizeof(u), &cmd), ==,
+		                VIRTIO_GPU_RESP_OK_NODATA);
 	}
 	expect_scanout(f, 1, 0, 0);
 }
@@ -310,7 +315,9 @@ test_cursor(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_update_cursor c = {
 		.hdr.type = VIRTIO_GPU_CMD_UPDATE_CURSOR,
-		.pos = { .scanout_id = 1, .x = 10, .y = 20 }, .resource_id = 3, .hot_x = 4,
+		.pos = { .scanout_id = 1, .x = 10, .y = 20 },
+		.resource_id = 3,
+		.hot_x = 4,
 		.hot_y = 5,
 	};
 	VdGpuMsgCursorUpdate up;
@@ -364,7 +371,8 @@ static void
 test_display_info_forwarded(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_ctrl_hdr req = {
-		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .flags = VIRTIO_GPU_FLAG_FENCE,
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
+		.flags = VIRTIO_GPU_FLAG_FENCE,
 		.fence_id = 42,
 	};
 	struct virtio_gpu_resp_display_info qinfo = { 0 };
@@ -416,7 +424,8 @@ static void
 test_edid_never_answered(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_cmd_get_edid req = {
-		.hdr.type = VIRTIO_GPU_CMD_GET_EDID, .scanout = 1,
+		.hdr.type = VIRTIO_GPU_CMD_GET_EDID,
+		.scanout = 1,
 	};
 	const struct virtio_gpu_resp_edid *edid;
 	struct virtio_gpu_resp_edid qedid = { 0 };
@@ -468,8 +477,7 @@ test_peer_goes_away(Fixture *f, gconstpointer data)
 	g_assert_true(vd_gpu_qemu_is_broken(f->qemu));
 	/* Everything else goes on without a display. */
 	make_resource(f, 1, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 64, 64);
-	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 64), ==,
-	                VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_set_scanout(f->gpu, 0, 1, 0, 0, 64, 64), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(tg_flush(f->gpu, 1, 0, 0, 64, 64), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(tg_ctrl(f->gpu, &req, sizeof(req), &cmd), ==,
 	                VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
@@ -490,7 +498,9 @@ peer_recv_fd(Fixture *f, int timeout_ms)
 			char buf[CMSG_SPACE(sizeof(int))];
 		} control;
 		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		struct msghdr mh = { .msg_iov = &iov,
+			             .msg_iovlen = 1,
+			             .msg_control = control.buf,
 			             .msg_controllen = sizeof(control.buf) };
 		struct cmsghdr *c;
 		ssize_t n;
@@ -535,13 +545,19 @@ test_dmabuf(Fixture *f, gconstpointer data)
 {
 	const struct virtio_gpu_rect r = { 0, 0, 64, 32 };
 	struct virtio_gpu_resource_flush fl = {
-		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .flags = VIRTIO_GPU_FLAG_FENCE,
+		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		         .flags = VIRTIO_GPU_FLAG_FENCE,
 		         .fence_id = 7 },
-		.r = r, .resource_id = 1,
+		.r = r,
+		.resource_id = 1,
 	};
-	VdDmabuf buf = { .fd = memfd_create("dmabuf", MFD_CLOEXEC), .width = 64,
-		              .height = 32, .stride = 256, .fourcc = 0x34325258,
-		              .modifier = 0, .y_0_top = true };
+	VdDmabuf buf = { .fd = memfd_create("dmabuf", MFD_CLOEXEC),
+		         .width = 64,
+		         .height = 32,
+		         .stride = 256,
+		         .fourcc = 0x34325258,
+		         .modifier = 0,
+		         .y_0_top = true };
 	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 	struct stat ours, theirs;
 	VdGpuMsgDmabufScanout2 m;
@@ -659,10 +675,13 @@ static void
 test_udmabuf(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_flush fl = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .r = { 8, 4, 16, 8 }, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		.r = { 8, 4, 16, 8 },
+		.resource_id = 1,
 	};
 	struct virtio_gpu_resource_unref unref = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+		.resource_id = 1,
 	};
 	g_autofree VdGpuCmd *cmd = g_new(VdGpuCmd, 1);
 	VdGpuMsgDmabufScanout2 m;
@@ -684,7 +703,7 @@ test_udmabuf(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(m.dmabuf.fd_stride, ==, 256);
 	g_assert_cmpuint(m.dmabuf.fd_flags, ==, VIRTIO_GPU_RESOURCE_FLAG_Y_0_TOP);
 	g_assert_cmphex(m.dmabuf.fd_drm_fourcc, ==, 0x34325258); /* XR24 */
-	g_assert_cmphex(m.modifier, ==, 0);                       /* linear */
+	g_assert_cmphex(m.modifier, ==, 0);                      /* linear */
 	map = mmap(NULL, 256 * 32, PROT_READ, MAP_SHARED, fd, 0);
 	g_assert_true(map != MAP_FAILED);
 	check_pixels(map, 256, 64, 32, 0);
@@ -726,7 +745,8 @@ static void
 test_udmabuf_limit(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_unref unref = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+		.resource_id = 1,
 	};
 	VdGpuMsgDmabufScanout2 m;
 	VdGpuCmd cmd;
@@ -748,7 +768,8 @@ test_udmabuf_limit(Fixture *f, gconstpointer data)
 		}
 	}
 	g_assert_cmpuint(f->gpu->memfds, ==, VD_GPU_MAX_MEMFD_RESOURCES);
-	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), &cmd), ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(tg_ctrl(f->gpu, &unref, sizeof(unref), &cmd), ==,
+	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(tg_create_2d(f->gpu, id, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, 16, 16), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(tg_set_scanout(f->gpu, 0, id, 0, 0, 16, 16), ==, VIRTIO_GPU_RESP_OK_NODATA);

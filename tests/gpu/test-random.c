@@ -15,7 +15,9 @@
 static uint32_t
 pick_u32(GRand *r)
 {
-	static const uint32_t interesting[] = { 0, 1, 2, 3, 15, 16, 17, 63, 64, 65, 4095, 4096,
+	static const uint32_t interesting[] = { 0,          1,          2,          3,
+		                                15,         16,         17,         63,
+		                                64,         65,         4095,       4096,
 		                                0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff };
 
 	switch (g_rand_int_range(r, 0, 4)) {
@@ -37,20 +39,31 @@ pick_addr(GRand *r)
 	case 1:
 		return TG_RAM_BASE + TG_RAM_SIZE - g_rand_int_range(r, 0, 8192);
 	default:
-		return TG_RAM_BASE + (uint64_t)g_rand_int_range(r, 0, (gint32)(TG_RAM_SIZE / 4096)) *
-		                         4096;
+		return TG_RAM_BASE +
+		       (uint64_t)g_rand_int_range(r, 0, (gint32)(TG_RAM_SIZE / 4096)) * 4096;
 	}
 }
 
 static const uint32_t types[] = {
-	VIRTIO_GPU_CMD_GET_DISPLAY_INFO, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
-	VIRTIO_GPU_CMD_RESOURCE_UNREF, VIRTIO_GPU_CMD_SET_SCANOUT,
-	VIRTIO_GPU_CMD_RESOURCE_FLUSH, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
-	VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING,
-	VIRTIO_GPU_CMD_GET_CAPSET_INFO, VIRTIO_GPU_CMD_GET_EDID,
-	VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID, VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB,
-	VIRTIO_GPU_CMD_CTX_CREATE, VIRTIO_GPU_CMD_SUBMIT_3D, VIRTIO_GPU_CMD_UPDATE_CURSOR,
-	VIRTIO_GPU_CMD_MOVE_CURSOR, 0x10e, 0x0, 0xffffffff,
+	VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
+	VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+	VIRTIO_GPU_CMD_RESOURCE_UNREF,
+	VIRTIO_GPU_CMD_SET_SCANOUT,
+	VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+	VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+	VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
+	VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING,
+	VIRTIO_GPU_CMD_GET_CAPSET_INFO,
+	VIRTIO_GPU_CMD_GET_EDID,
+	VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID,
+	VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB,
+	VIRTIO_GPU_CMD_CTX_CREATE,
+	VIRTIO_GPU_CMD_SUBMIT_3D,
+	VIRTIO_GPU_CMD_UPDATE_CURSOR,
+	VIRTIO_GPU_CMD_MOVE_CURSOR,
+	0x10e,
+	0x0,
+	0xffffffff,
 };
 
 static void
@@ -128,8 +141,9 @@ test_random(void)
 
 			w[1] = g_rand_int_range(r, 0, 10) == 0 ? pick_u32(r) : n;
 			for (uint32_t k = 0; k < n; k++) {
-				e[k].addr = good ? TG_RAM_BASE + 4096ull * g_rand_int_range(r, 0, 4000)
-				               : pick_addr(r);
+				e[k].addr =
+				        good ? TG_RAM_BASE + 4096ull * g_rand_int_range(r, 0, 4000)
+				             : pick_addr(r);
 				e[k].length = good || g_rand_boolean(r) ? 4096 : pick_u32(r);
 				e[k].padding = 0;
 			}
@@ -185,7 +199,8 @@ test_random(void)
 			vd_gpu_reset(gpu);
 	}
 	g_test_message("seed %u: %u commands, %u answered OK (%u transfers, %u attaches, "
-	               "%u flushes)", seed, iters, ok, ok_transfer, ok_attach, ok_flush);
+	               "%u flushes)",
+	               seed, iters, ok, ok_transfer, ok_attach, ok_flush);
 	/* The stream must reach the commands' success paths, not only their checks. */
 	g_assert_cmpuint(ok_transfer, >, 0);
 	g_assert_cmpuint(ok_attach, >, 0);

@@ -33,8 +33,11 @@ virgl_setup(Fixture *f, gconstpointer data)
 static void
 virgl_dmabuf_setup(Fixture *f, gconstpointer data)
 {
-	static const char *const args[] = { "--virgl", "--dmabuf", "--outputs=2",
-		                            "--output-size=640x480", "--output-size=320x200",
+	static const char *const args[] = { "--virgl",
+		                            "--dmabuf",
+		                            "--outputs=2",
+		                            "--output-size=640x480",
+		                            "--output-size=320x200",
 		                            NULL };
 
 	fixture_start(f, args);
@@ -47,15 +50,15 @@ ctx_create_attach(Fixture *f, uint32_t res_id)
 
 	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_create(buf, CTX, "test")), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-	                                                     CTX, res_id)),
-	                ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(
+	        ctrl_nodata(f, buf,
+	                    tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, CTX, res_id)),
+	        ==, VIRTIO_GPU_RESP_OK_NODATA);
 }
 
 /* SUBMIT_3D: resource res_id becomes surface surf and is cleared to r, g, b. */
 static size_t
-build_clear(uint8_t *buf, uint32_t surf, uint32_t res_id, float r, float g, float b,
-            uint64_t fence)
+build_clear(uint8_t *buf, uint32_t surf, uint32_t res_id, float r, float g, float b, uint64_t fence)
 {
 	uint32_t stream[64];
 	size_t n = tv_clear_stream(stream, surf, res_id, r, g, b, 1.0f);
@@ -115,7 +118,8 @@ test_features_capsets(Fixture *f, gconstpointer data)
 		g_assert_cmpuint(ri.capset_id, ==, i + 1); /* VIRGL, VIRGL2 */
 		g_assert_cmpuint(ri.capset_max_version, >=, 1);
 		g_assert_cmpuint(ri.capset_max_size, >, 0);
-		g_assert_cmpuint(ri.capset_max_size, <=, 4096 - sizeof(struct virtio_gpu_resp_capset));
+		g_assert_cmpuint(ri.capset_max_size, <=,
+		                 4096 - sizeof(struct virtio_gpu_resp_capset));
 		g_assert_cmpuint(ri.padding, ==, 0);
 		max_size[i + 1] = ri.capset_max_size;
 	}
@@ -126,7 +130,9 @@ test_features_capsets(Fixture *f, gconstpointer data)
 	/* The virgl2 capset, whole: the answer is exactly header + max_size bytes. */
 	{
 		struct virtio_gpu_get_capset get = {
-			.hdr.type = VIRTIO_GPU_CMD_GET_CAPSET, .capset_id = 2, .capset_version = 2,
+			.hdr.type = VIRTIO_GPU_CMD_GET_CAPSET,
+			.capset_id = 2,
+			.capset_version = 2,
 		};
 		size_t len = sizeof(struct virtio_gpu_resp_capset) + max_size[2];
 		g_autofree struct virtio_gpu_resp_capset *rc = g_malloc0(len);
@@ -136,8 +142,8 @@ test_features_capsets(Fixture *f, gconstpointer data)
 		memcpy(&version, rc->capset_data, sizeof(version));
 		g_assert_cmpuint(version, >=, 1); /* virgl_caps_v2 starts with max_version */
 		get.capset_id = 7;
-		g_assert_cmphex(ctrl(f, &get, sizeof(get), rc, sizeof(struct virtio_gpu_ctrl_hdr)), ==,
-		                VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+		g_assert_cmphex(ctrl(f, &get, sizeof(get), rc, sizeof(struct virtio_gpu_ctrl_hdr)),
+		                ==, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	}
 }
 
@@ -155,11 +161,13 @@ test_2d_on_virgl(Fixture *f, gconstpointer data)
 	/* An unref'd resource leaves the display, as in 2D. */
 	{
 		struct virtio_gpu_resource_unref u = {
-			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 1,
+			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+			.resource_id = 1,
 		};
 
 		g_assert_cmphex(ctrl_nodata(f, &u, sizeof(u)), ==, VIRTIO_GPU_RESP_OK_NODATA);
-		g_assert_cmphex(flush(f, 1, 0, 0, 1, 1), ==, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
+		g_assert_cmphex(flush(f, 1, 0, 0, 1, 1), ==,
+		                VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 		g_assert_cmphex(set_scanout(f, 0, 1, 640, 480), ==,
 		                VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
 		assert_dbus_error(f, "Screenshot", g_variant_new("(us)", 0, "/tmp/x.png"),
@@ -190,7 +198,8 @@ test_clear_socket_and_cursor(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_update_cursor c = {
 		.hdr.type = VIRTIO_GPU_CMD_UPDATE_CURSOR,
-		.pos = { .scanout_id = 0, .x = 10, .y = 20 }, .resource_id = 2,
+		.pos = { .scanout_id = 0, .x = 10, .y = 20 },
+		.resource_id = 2,
 	};
 	g_autofree VdGpuMsgScanout *s = NULL;
 	g_autofree uint8_t *up = NULL;
@@ -202,9 +211,10 @@ test_clear_socket_and_cursor(Fixture *f, gconstpointer data)
 	make_fb(f, 1, 640, 480);
 	make_fb(f, 2, 64, 64);
 	ctx_create_attach(f, 1);
-	g_assert_cmphex(ctrl_nodata(f, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-	                                                     CTX, 2)),
-	                ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(
+	        ctrl_nodata(f, buf,
+	                    tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, CTX, 2)),
+	        ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(ctrl_nodata(f, buf, build_clear(buf, 1, 1, 0.0f, 1.0f, 0.0f, 0)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(set_scanout(f, 0, 1, 640, 480), ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -236,9 +246,11 @@ static void
 test_fence_order(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_flush fl = {
-		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH, .flags = VIRTIO_GPU_FLAG_FENCE,
+		.hdr = { .type = VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+		         .flags = VIRTIO_GPU_FLAG_FENCE,
 		         .fence_id = 11 },
-		.r = { 0, 0, 640, 480 }, .resource_id = 1,
+		.r = { 0, 0, 640, 480 },
+		.resource_id = 1,
 	};
 	struct virtio_gpu_ctrl_hdr info = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
 	uint8_t buf0[1024], buf2[1024];
@@ -266,8 +278,9 @@ test_fence_order(Fixture *f, gconstpointer data)
 		while (slot < 4 && heads[slot] != (int)id)
 			slot++;
 		g_assert_cmpuint(slot, <, 4);
-		g_assert_cmpint(vfe_mem_read(f->fe, f->resp_gpa + slot * 4096ull, &resp,
-		                             sizeof(resp)), ==, 0);
+		g_assert_cmpint(
+		        vfe_mem_read(f->fe, f->resp_gpa + slot * 4096ull, &resp, sizeof(resp)), ==,
+		        0);
 		if (slot == 3) {
 			g_assert_cmphex(resp.type, ==, VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
 			continue;
@@ -295,8 +308,11 @@ static void
 test_memory_change(Fixture *f, gconstpointer data)
 {
 	struct virtio_gpu_resource_create_2d c = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = 5,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = 64, .height = 64,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = 5,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = 64,
+		.height = 64,
 	};
 	uint64_t desc, avail, used, r1_start, r1_size, backing;
 	uint8_t buf[256];
@@ -364,8 +380,8 @@ daemon_env_for_clang_lsan(void)
 {
 #if defined(__clang__)
 	const char *opts = g_getenv("ASAN_OPTIONS");
-	g_autofree char *with = g_strconcat(opts ? opts : "", opts ? ":" : "", "detect_leaks=0",
-	                                    NULL);
+	g_autofree char *with =
+	        g_strconcat(opts ? opts : "", opts ? ":" : "", "detect_leaks=0", NULL);
 
 	g_setenv("ASAN_OPTIONS", with, TRUE);
 #endif
@@ -374,10 +390,10 @@ daemon_env_for_clang_lsan(void)
 /* One malformed request, and what both decoders must answer. */
 typedef struct {
 	const char *what;
-	uint32_t nr_entries;        /* ATTACH_BACKING's count */
-	unsigned int sent;          /* entries in the request */
-	uint32_t lengths[2];        /* their lengths (0: an empty entry) */
-	bool outside;               /* the second entry outside guest RAM */
+	uint32_t nr_entries; /* ATTACH_BACKING's count */
+	unsigned int sent;   /* entries in the request */
+	uint32_t lengths[2]; /* their lengths (0: an empty entry) */
+	bool outside;        /* the second entry outside guest RAM */
 	uint32_t want;
 } MalformedAttach;
 
@@ -387,11 +403,15 @@ attach_case(Fixture *f, uint32_t id, const MalformedAttach *c)
 	struct {
 		struct virtio_gpu_resource_attach_backing a;
 		struct virtio_gpu_mem_entry e[2];
-	} req = { .a = { .hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, .resource_id = id,
+	} req = { .a = { .hdr.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
+		         .resource_id = id,
 		         .nr_entries = c->nr_entries } };
 	struct virtio_gpu_resource_create_2d create = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .resource_id = id,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM, .width = 16, .height = 16,
+		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+		.resource_id = id,
+		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+		.width = 16,
+		.height = 16,
 	};
 
 	g_assert_cmphex(ctrl_nodata(f, &create, sizeof(create)), ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -412,14 +432,36 @@ static void
 test_malformed_like_2d(void)
 {
 	static const MalformedAttach cases[] = {
-		{ "entries announced but not sent", 2, 0, { 0 }, false, VIRTIO_GPU_RESP_ERR_UNSPEC },
+		{ "entries announced but not sent",
+		  2,
+		  0,
+		  { 0 },
+		  false,
+		  VIRTIO_GPU_RESP_ERR_UNSPEC },
 		{ "no entries", 0, 0, { 0 }, false, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
-		{ "2^32-1 entries", 0xffffffffu, 1, { 4096 }, false,
+		{ "2^32-1 entries",
+		  0xffffffffu,
+		  1,
+		  { 4096 },
+		  false,
 		  VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
-		{ "an empty entry beside a real one", 2, 2, { 0, 4096 }, false,
+		{ "an empty entry beside a real one",
+		  2,
+		  2,
+		  { 0, 4096 },
+		  false,
 		  VIRTIO_GPU_RESP_OK_NODATA },
-		{ "only empty entries", 2, 2, { 0, 0 }, false, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
-		{ "an entry outside guest RAM", 2, 2, { 4096, 4096 }, true,
+		{ "only empty entries",
+		  2,
+		  2,
+		  { 0, 0 },
+		  false,
+		  VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER },
+		{ "an entry outside guest RAM",
+		  2,
+		  2,
+		  { 4096, 4096 },
+		  true,
 		  VIRTIO_GPU_RESP_ERR_UNSPEC },
 	};
 	static const char *const args_2d[] = { NULL };
@@ -430,7 +472,8 @@ test_malformed_like_2d(void)
 		Fixture f = { 0 };
 		struct virtio_gpu_ctrl_hdr unknown = { .type = 0x1ff };
 		struct virtio_gpu_resource_unref unref = {
-			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF, .resource_id = 999,
+			.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+			.resource_id = 999,
 		};
 
 		fixture_start(&f, modes[m]);

@@ -6,7 +6,8 @@ packaging_tests = \
 	tests/packaging/po.sh \
 	tests/packaging/gdbus-cli.sh \
 	tests/packaging/version.sh \
-	tests/packaging/capabilities.sh
+	tests/packaging/capabilities.sh \
+	tests/packaging/format.sh
 TESTS += $(packaging_tests)
 EXTRA_DIST += $(packaging_tests) tests/packaging/activate.py
 

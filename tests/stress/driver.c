@@ -54,8 +54,14 @@ stress_queue_init(StressQueue *q, VfeFrontend *fe, unsigned int index, unsigned 
                   const StressMode *mode, const StressOps *ops, void *opaque, GRand *rand,
                   StressStats *stats)
 {
-	*q = (StressQueue){ .fe = fe, .index = index, .mode = mode, .ops = ops,
-		            .opaque = opaque, .rand = rand, .stats = stats, .nslots = size };
+	*q = (StressQueue){ .fe = fe,
+		            .index = index,
+		            .mode = mode,
+		            .ops = ops,
+		            .opaque = opaque,
+		            .rand = rand,
+		            .stats = stats,
+		            .nslots = size };
 	q->slots = g_new0(StressSlot, size);
 	q->slot_of_head = g_new(int, size);
 	for (unsigned int i = 0; i < size; i++) {
@@ -135,9 +141,10 @@ complete_one(StressQueue *q, bool block, char **why)
 		return 0;
 	r = vfe_queue_wait_used(q->fe, q->index, (int)(STRESS_DEADLINE_NS / 1000000), &id, &len);
 	if (r == -ETIMEDOUT) {
-		*why = g_strdup_printf("%u requests in flight, none answered within 1 s (%" G_GUINT64_FORMAT
-		                       " answered before)",
-		                       q->inflight, q->stats->requests);
+		*why = g_strdup_printf(
+		        "%u requests in flight, none answered within 1 s (%" G_GUINT64_FORMAT
+		        " answered before)",
+		        q->inflight, q->stats->requests);
 		return -1;
 	}
 	if (r < 0) {
@@ -225,13 +232,12 @@ stress_queue_drain(StressQueue *q, char **why)
 char *
 stress_stats_format(const StressStats *s, double seconds)
 {
-	return g_strdup_printf("%" G_GUINT64_FORMAT " requests in %.1f s (%.0f/s), think %.1f s; "
-	                       "kicks %" G_GUINT64_FORMAT ", skipped as told %" G_GUINT64_FORMAT
-	                       "; latency <100us %" G_GUINT64_FORMAT ", <1ms %" G_GUINT64_FORMAT
-	                       ", <10ms %" G_GUINT64_FORMAT ", >=10ms %" G_GUINT64_FORMAT
-	                       ", max %.2f ms",
-	                       s->requests, seconds, s->requests / MAX(seconds, 1e-9),
-	                       s->think_ns / 1e9, s->kicks, s->kicks_skipped, s->latency_hist[0],
-	                       s->latency_hist[1], s->latency_hist[2], s->latency_hist[3],
-	                       s->max_latency_ns / 1e6);
+	return g_strdup_printf(
+	        "%" G_GUINT64_FORMAT " requests in %.1f s (%.0f/s), think %.1f s; "
+	        "kicks %" G_GUINT64_FORMAT ", skipped as told %" G_GUINT64_FORMAT
+	        "; latency <100us %" G_GUINT64_FORMAT ", <1ms %" G_GUINT64_FORMAT
+	        ", <10ms %" G_GUINT64_FORMAT ", >=10ms %" G_GUINT64_FORMAT ", max %.2f ms",
+	        s->requests, seconds, s->requests / MAX(seconds, 1e-9), s->think_ns / 1e9, s->kicks,
+	        s->kicks_skipped, s->latency_hist[0], s->latency_hist[1], s->latency_hist[2],
+	        s->latency_hist[3], s->max_latency_ns / 1e6);
 }

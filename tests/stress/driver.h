@@ -77,8 +77,8 @@ void stress_think(uint64_t ns);
 
 /* After vfe_queue_setup(): slots and their buffers for a queue of size entries. */
 void stress_queue_init(StressQueue *q, VfeFrontend *fe, unsigned int index, unsigned int size,
-                       const StressMode *mode, const StressOps *ops, void *opaque,
-                       GRand *rand, StressStats *stats);
+                       const StressMode *mode, const StressOps *ops, void *opaque, GRand *rand,
+                       StressStats *stats);
 void stress_queue_clear(StressQueue *q);
 
 /*

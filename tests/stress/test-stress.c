@@ -83,7 +83,8 @@ echo_check(VfeFrontend *fe, const StressSlot *slot, uint32_t len, void *opaque, 
 
 	vfe_mem_read(fe, slot->in_gpa, msg, sizeof(msg));
 	if (len != sizeof(msg) || msg[0] != slot->seq || msg[1] != ~slot->seq) {
-		*why = g_strdup_printf("echo of request %" G_GUINT64_FORMAT ": len %u, got %" G_GUINT64_FORMAT,
+		*why = g_strdup_printf("echo of request %" G_GUINT64_FORMAT
+		                       ": len %u, got %" G_GUINT64_FORMAT,
 		                       slot->seq, len, msg[0]);
 		return false;
 	}
@@ -124,7 +125,8 @@ gpu_ctrl_check(VfeFrontend *fe, const StressSlot *slot, uint32_t len, void *opaq
 	if (len != want_len || resp.hdr.type != want_type ||
 	    !!(resp.hdr.flags & VIRTIO_GPU_FLAG_FENCE) != fenced ||
 	    (fenced && resp.hdr.fence_id != slot->seq)) {
-		*why = g_strdup_printf("GPU request %" G_GUINT64_FORMAT ": len %u (want %u), type 0x%x "
+		*why = g_strdup_printf("GPU request %" G_GUINT64_FORMAT
+		                       ": len %u (want %u), type 0x%x "
 		                       "(want 0x%x), flags 0x%x, fence %llu",
 		                       slot->seq, len, want_len, resp.hdr.type, want_type,
 		                       resp.hdr.flags, (unsigned long long)resp.hdr.fence_id);
@@ -153,7 +155,8 @@ gpu_cursor_check(VfeFrontend *fe, const StressSlot *slot, uint32_t len, void *op
 {
 	/* The cursor queue has no device-writable buffers: nothing is written back. */
 	if (len != 0) {
-		*why = g_strdup_printf("MOVE_CURSOR %" G_GUINT64_FORMAT ": used len %u", slot->seq, len);
+		*why = g_strdup_printf("MOVE_CURSOR %" G_GUINT64_FORMAT ": used len %u", slot->seq,
+		                       len);
 		return false;
 	}
 	return true;
@@ -170,14 +173,14 @@ static const StressOps gpu_cursor_ops = { sizeof(struct virtio_gpu_update_cursor
 typedef struct Injector {
 	char *control;
 	GThread *thread;
-	uint64_t target;            /* events to inject this phase */
-	uint64_t injected;          /* this phase, by the thread */
-	gint delivered;             /* this phase, by the driver */
-	uint64_t expected;          /* next event number the driver should see, overall */
-	uint64_t base;              /* event number of this phase's first event */
-	gint stop;                  /* the driver gave up */
+	uint64_t target;   /* events to inject this phase */
+	uint64_t injected; /* this phase, by the thread */
+	gint delivered;    /* this phase, by the driver */
+	uint64_t expected; /* next event number the driver should see, overall */
+	uint64_t base;     /* event number of this phase's first event */
+	gint stop;         /* the driver gave up */
 	char *error;
-	unsigned int not_running;   /* calls refused while the device was not running yet */
+	unsigned int not_running; /* calls refused while the device was not running yet */
 } Injector;
 
 /* Event number k: frames of ABS_X (k/2 mod range) and SYN_REPORT. */
@@ -418,7 +421,8 @@ run_target(const Target *t, const char *const *argv)
 		}
 		if (!run_phase(&run, mode, per_mode / 3, &why))
 			break;
-		g_assert_cmpint(vfe_request(run.fe, VHOST_USER_RESET_DEVICE, NULL, 0, NULL, 0), ==, 0);
+		g_assert_cmpint(vfe_request(run.fe, VHOST_USER_RESET_DEVICE, NULL, 0, NULL, 0), ==,
+		                0);
 		g_assert_cmpint(vfe_set_features(run.fe, vfe_features(run.fe)), ==, 0);
 		setup_queues(&run);
 		if (!run_phase(&run, mode, per_mode - 2 * (per_mode / 3), &why))
@@ -466,7 +470,9 @@ test_gpu(void)
 {
 	g_autofree char *prog = built("src/vhost-desktop-gpu");
 	const char *argv[] = { prog, NULL };
-	const Target t = { "vhost-desktop-gpu", 2, 256, { 25, 10 }, { &gpu_ctrl_ops, &gpu_cursor_ops } };
+	const Target t = {
+		"vhost-desktop-gpu", 2, 256, { 25, 10 }, { &gpu_ctrl_ops, &gpu_cursor_ops }
+	};
 
 	run_target(&t, argv);
 }
@@ -480,8 +486,10 @@ test_input(void)
 	g_autofree char *control_arg = g_strdup_printf("--control=%s", control);
 	const char *argv[] = { prog, "--tablet", control_arg, NULL };
 	Injector inj = { .control = control };
-	const Target t = { "vhost-desktop-input", 2, 64, { 20 }, { &input_ops }, &inj,
-		           input_phase_begin, input_phase_end };
+	const Target t = {
+		"vhost-desktop-input", 2, 64, { 20 }, { &input_ops }, &inj, input_phase_begin,
+		input_phase_end
+	};
 
 	run_target(&t, argv);
 	g_test_message("vhost-desktop-input: %u injections retried while the device was not "

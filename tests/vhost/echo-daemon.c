@@ -14,11 +14,9 @@ main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
 	g_autoptr(EchoDevice) echo = NULL;
-	const GOptionEntry entries[] = {
-		{ "hold-file", 0, 0, G_OPTION_ARG_FILENAME, &hold_file,
-		  "Hold requests while this file exists", "PATH" },
-		G_OPTION_ENTRY_NULL
-	};
+	const GOptionEntry entries[] = { { "hold-file", 0, 0, G_OPTION_ARG_FILENAME, &hold_file,
+		                           "Hold requests while this file exists", "PATH" },
+		                         G_OPTION_ENTRY_NULL };
 	GOptionGroup *group;
 	int status;
 

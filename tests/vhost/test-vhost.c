@@ -131,12 +131,11 @@ test_handshake(void)
 	}
 	v = vfe_offered_protocol_features(fe);
 	const unsigned int expected[] = {
-		VHOST_USER_PROTOCOL_F_MQ, VHOST_USER_PROTOCOL_F_LOG_SHMFD,
-		VHOST_USER_PROTOCOL_F_REPLY_ACK, VHOST_USER_PROTOCOL_F_BACKEND_REQ,
-		VHOST_USER_PROTOCOL_F_CONFIG,
-		VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD, VHOST_USER_PROTOCOL_F_RESET_DEVICE,
-		VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS, VHOST_USER_PROTOCOL_F_STATUS,
-		VHOST_USER_PROTOCOL_F_DEVICE_STATE,
+		VHOST_USER_PROTOCOL_F_MQ,           VHOST_USER_PROTOCOL_F_LOG_SHMFD,
+		VHOST_USER_PROTOCOL_F_REPLY_ACK,    VHOST_USER_PROTOCOL_F_BACKEND_REQ,
+		VHOST_USER_PROTOCOL_F_CONFIG,       VHOST_USER_PROTOCOL_F_INFLIGHT_SHMFD,
+		VHOST_USER_PROTOCOL_F_RESET_DEVICE, VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS,
+		VHOST_USER_PROTOCOL_F_STATUS,       VHOST_USER_PROTOCOL_F_DEVICE_STATE,
 	};
 	for (unsigned int i = 0; i < G_N_ELEMENTS(expected); i++)
 		g_assert_true(v & (1ull << expected[i]));
@@ -179,9 +178,9 @@ test_echo_mem_table(void)
 	g_autoptr(VfeFrontend) fe = spawn_echo();
 
 	/* Without CONFIGURE_MEM_SLOTS, memory comes as one SET_MEM_TABLE. */
-	g_assert_cmpint(vfe_negotiate(fe, FEATURES,
-	                              ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
-	                ==, 0);
+	g_assert_cmpint(
+	        vfe_negotiate(fe, FEATURES, ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
+	        ==, 0);
 	g_assert_cmpint(vfe_mem_setup(fe, RAM_SIZE, 4), ==, 0);
 	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, 0), ==, 0);
 	for (int i = 0; i < 20; i++)
@@ -203,7 +202,8 @@ test_echo_no_protocol_features(void)
 	g_autoptr(VfeFrontend) fe = spawn_echo();
 
 	/* A front-end without protocol features: rings start enabled. */
-	g_assert_cmpint(vfe_negotiate(fe, FEATURES & ~(1ull << VHOST_USER_F_PROTOCOL_FEATURES), 0), ==, 0);
+	g_assert_cmpint(vfe_negotiate(fe, FEATURES & ~(1ull << VHOST_USER_F_PROTOCOL_FEATURES), 0),
+	                ==, 0);
 	g_assert_cmpint(vfe_mem_setup(fe, RAM_SIZE, 1), ==, 0);
 	g_assert_cmpint(vfe_queue_setup(fe, 0, 8, 0), ==, 0);
 	assert_echo(fe, "legacy");
@@ -265,8 +265,7 @@ test_config(void)
 	g_assert_cmpint(vfe_set_config(fe, 8, 4, VHOST_SET_CONFIG_TYPE_FRONTEND, word), ==, 0);
 	g_assert_cmpint(vfe_get_config(fe, 8, 4, cfg), ==, 0);
 	g_assert_cmpmem(cfg, 4, word, 4);
-	g_assert_cmpint(vfe_set_config(fe, 0, 4, VHOST_SET_CONFIG_TYPE_FRONTEND, "XXXX"), ==,
-	                -EIO);
+	g_assert_cmpint(vfe_set_config(fe, 0, 4, VHOST_SET_CONFIG_TYPE_FRONTEND, "XXXX"), ==, -EIO);
 	g_assert_cmpint(vfe_get_config(fe, 0, 8, cfg), ==, 0);
 	g_assert_cmpstr((char *)cfg, ==, "ECHODEV");
 	g_assert_cmpint(vfe_set_config(fe, 0, 4, VHOST_SET_CONFIG_TYPE_MIGRATION, "MIGR"), ==, 0);
@@ -314,21 +313,22 @@ test_malformed_messages(void)
 	/* Wrong payload size for SET_FEATURES: failing ack. */
 	g_assert_cmpint(vfe_send_msg(fe, VHOST_USER_SET_FEATURES,
 	                             VHOST_USER_VERSION | VHOST_USER_NEED_REPLY_MASK, &zero, 4,
-	                             NULL, 0), ==, 0);
+	                             NULL, 0),
+	                ==, 0);
 	g_assert_cmpint(vfe_recv_reply(fe, VHOST_USER_SET_FEATURES, &ack, sizeof(ack), &got, -1),
 	                ==, 0);
 	g_assert_cmpuint(ack, !=, 0);
 	/* Unknown request, and one we do not implement. */
-	g_assert_cmpint(vfe_send_msg(fe, 99, VHOST_USER_VERSION | VHOST_USER_NEED_REPLY_MASK,
-	                             NULL, 0, NULL, 0), ==, 0);
+	g_assert_cmpint(vfe_send_msg(fe, 99, VHOST_USER_VERSION | VHOST_USER_NEED_REPLY_MASK, NULL,
+	                             0, NULL, 0),
+	                ==, 0);
 	g_assert_cmpint(vfe_recv_reply(fe, 99, &ack, sizeof(ack), &got, -1), ==, 0);
 	g_assert_cmpuint(ack, !=, 0);
 	g_assert_cmpint(vfe_request(fe, VHOST_USER_POSTCOPY_ADVISE, NULL, 0, NULL, 0), ==, -EIO);
 	/* An fd where none belongs: refused, closed, the connection lives. */
 	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_FEATURES, &zero, 8, &efd, 1), ==, -EIO);
 	/* A request that needs an fd without one. */
-	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_BACKEND_REQ_FD, NULL, 0, NULL, 0), ==,
-	                -EIO);
+	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_BACKEND_REQ_FD, NULL, 0, NULL, 0), ==, -EIO);
 	/* Queue index out of range. */
 	g_assert_cmpint(vfe_request_state(fe, VHOST_USER_SET_VRING_NUM, 7, 8), ==, -EIO);
 	g_assert_cmpint(vfe_request_state(fe, VHOST_USER_SET_VRING_NUM, 0, 3), ==, -EIO);
@@ -379,9 +379,9 @@ test_memory_table_refused(void)
 	uint64_t gpa, size, uaddr, off;
 	int fd;
 
-	g_assert_cmpint(vfe_negotiate(fe, FEATURES,
-	                              ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
-	                ==, 0);
+	g_assert_cmpint(
+	        vfe_negotiate(fe, FEATURES, ~(1ull << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)),
+	        ==, 0);
 	g_assert_cmpint(vfe_mem_init(fe, RAM_SIZE, 2, 0), ==, 0);
 	g_assert_cmpint(vfe_mem_region(fe, 0, &gpa, &size, &uaddr, &fd, &off), ==, 0);
 	size_t msize = offsetof(VhostUserMemory, regions) + 2 * sizeof(VhostUserMemoryRegion);
@@ -393,7 +393,8 @@ test_memory_table_refused(void)
 	m.regions[1] = (VhostUserMemoryRegion){ gpa + size / 2, size, uaddr + (1ull << 32), off };
 	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_MEM_TABLE, &m, msize, fds, 2), ==, -EIO);
 	/* A region whose end overflows 64 bits. */
-	m.regions[1] = (VhostUserMemoryRegion){ UINT64_MAX - 4095, size, uaddr + (1ull << 32), off };
+	m.regions[1] =
+	        (VhostUserMemoryRegion){ UINT64_MAX - 4095, size, uaddr + (1ull << 32), off };
 	g_assert_cmpint(vfe_request(fe, VHOST_USER_SET_MEM_TABLE, &m, msize, fds, 2), ==, -EIO);
 	/* A region larger than its file (would SIGBUS on access). */
 	m.nregions = 1;
@@ -824,10 +825,12 @@ test_device_state(void)
 		int p[2];
 
 		g_assert_cmpint(pipe(p), ==, 0);
-		g_assert_cmpint(vfe_send_msg(dst, VHOST_USER_SET_DEVICE_STATE_FD, VHOST_USER_VERSION,
-		                             &req, sizeof(req), &p[0], 1), ==, 0);
+		g_assert_cmpint(vfe_send_msg(dst, VHOST_USER_SET_DEVICE_STATE_FD,
+		                             VHOST_USER_VERSION, &req, sizeof(req), &p[0], 1),
+		                ==, 0);
 		g_assert_cmpint(vfe_recv_reply(dst, VHOST_USER_SET_DEVICE_STATE_FD, &reply,
-		                               sizeof(reply), NULL, 5000), ==, 0);
+		                               sizeof(reply), NULL, 5000),
+		                ==, 0);
 		close(p[0]);
 		g_assert_cmpint(write(p[1], data, 4), ==, 4);
 		g_assert_cmpint(vfe_call_u64(dst, VHOST_USER_CHECK_DEVICE_STATE, &result), ==, 0);

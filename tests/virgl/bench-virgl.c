@@ -158,7 +158,7 @@ main(int argc, char **argv)
 	    run(virgl, buf, tv_create_rt(buf, 1, W, H)) != VIRTIO_GPU_RESP_OK_NODATA ||
 	    !attach_backing(virgl, 1, W * H * 4) ||
 	    run(virgl, buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, 1, 1)) !=
-	        VIRTIO_GPU_RESP_OK_NODATA) {
+	            VIRTIO_GPU_RESP_OK_NODATA) {
 		g_printerr("bench-virgl: setup failed\n");
 		return 1;
 	}
@@ -176,8 +176,9 @@ main(int argc, char **argv)
 		n = tv_clear_only(stream, (frames & 1) ? 1.0f : 0.0f, (frames & 1) ? 0.0f : 1.0f, 0,
 		                  1);
 		run(virgl, buf, tv_submit(buf, 1, stream, n));
-		if (run(virgl, buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D, 1, 1, W,
-		                                   H, W * 4)) != VIRTIO_GPU_RESP_OK_NODATA ||
+		if (run(virgl, buf,
+		        tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D, 1, 1, W, H,
+		                       W * 4)) != VIRTIO_GPU_RESP_OK_NODATA ||
 		    (pixels[W * H / 2] & 0xffffff) != want) {
 			g_printerr("bench-virgl: frame %lu wrong (0x%08x)\n", frames,
 			           pixels[W * H / 2]);
@@ -189,7 +190,7 @@ main(int argc, char **argv)
 	printf("clear + readback %ux%u: %.1f frames/s (%.0f MiB/s read back)\n", W, H,
 	       frames / ((now - start) / (double)G_USEC_PER_SEC),
 	       frames * (double)W * H * 4 / (1024.0 * 1024) /
-	           ((now - start) / (double)G_USEC_PER_SEC));
+	               ((now - start) / (double)G_USEC_PER_SEC));
 	vd_virgl_reset(virgl);
 	g_free(ram.mem);
 	return 0;

@@ -169,8 +169,8 @@ test_capsets(void)
 		sizes[r->capset_id] = r->capset_max_size;
 		versions[r->capset_id] = r->capset_max_version;
 	}
-	g_test_message("virgl: %u bytes v%u; virgl2: %u bytes v%u", sizes[1], versions[1],
-	               sizes[2], versions[2]);
+	g_test_message("virgl: %u bytes v%u; virgl2: %u bytes v%u", sizes[1], versions[1], sizes[2],
+	               versions[2]);
 	info.capset_index = 2;
 	assert_error(&info, sizeof(info), VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
 	info.capset_index = UINT32_MAX;
@@ -212,9 +212,9 @@ setup_target(uint32_t ctx, uint32_t res, uint32_t w, uint32_t h, uint64_t addr)
 	                VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(run_simple(buf, tv_attach_backing(buf, res, addr, w * h * 4)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(run_simple(buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE,
-	                                                 ctx, res)),
-	                ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(
+	        run_simple(buf, tv_ctx_resource(buf, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE, ctx, res)),
+	        ==, VIRTIO_GPU_RESP_OK_NODATA);
 }
 
 static void
@@ -236,8 +236,8 @@ test_clear_readback(void)
 	n = tv_clear_stream(stream, 1, res, 1.0f, 0.6f, 0.2f, 1.0f);
 	g_assert_cmphex(run_simple(buf, tv_submit(buf, ctx, stream, n)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(run_simple(buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D, ctx,
-	                                                res, w, h, w * 4)),
+	g_assert_cmphex(run_simple(buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D,
+	                                               ctx, res, w, h, w * 4)),
 	                ==, VIRTIO_GPU_RESP_OK_NODATA);
 	/* B8G8R8X8 in memory: blue 0.2 = 0x33, green 0.6 = 0x99, red 1.0 = 0xff. */
 	for (uint32_t i = 0; i < w * h; i++) {
@@ -257,8 +257,8 @@ test_clear_readback(void)
 	n = tv_clear_only(stream, 0.0f, 0.0f, 1.0f, 1.0f);
 	g_assert_cmphex(run_simple(buf, tv_submit(buf, ctx, stream, n)), ==,
 	                VIRTIO_GPU_RESP_OK_NODATA);
-	g_assert_cmphex(run_simple(buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D, ctx,
-	                                                res, w, 1, w * 4)),
+	g_assert_cmphex(run_simple(buf, tv_transfer_3d(buf, VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D,
+	                                               ctx, res, w, 1, w * 4)),
 	                ==, VIRTIO_GPU_RESP_OK_NODATA);
 	g_assert_cmphex(pixels[0] & 0xffffff, ==, 0x0000ff);
 	g_assert_cmphex(pixels[w - 1] & 0xffffff, ==, 0x0000ff);
@@ -540,8 +540,9 @@ test_2d_on_virgl(void)
 	g_assert_cmphex(run_simple(&c, sizeof(c)), ==, VIRTIO_GPU_RESP_OK_NODATA);
 	for (uint32_t i = 0; i < 32 * 8; i++)
 		guest[i] = 0xff000000u | i;
-	g_assert_cmphex(run_simple(buf, tv_attach_backing(buf, 60, TV_RAM_BASE + 0xa0000, 32 * 8 * 4)),
-	                ==, VIRTIO_GPU_RESP_OK_NODATA);
+	g_assert_cmphex(
+	        run_simple(buf, tv_attach_backing(buf, 60, TV_RAM_BASE + 0xa0000, 32 * 8 * 4)), ==,
+	        VIRTIO_GPU_RESP_OK_NODATA);
 	tv_hdr(&t.hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D, 0);
 	t.resource_id = 60;
 	t.r.width = 33;
@@ -579,8 +580,8 @@ main(int argc, char **argv)
 		if (mesa_egl_present())
 			g_error("virglrenderer did not start although Mesa's EGL is installed: %s",
 			        error->message);
-		skip_reason = g_strdup_printf("no 3D renderer (Mesa EGL missing): %s",
-		                              error->message);
+		skip_reason =
+		        g_strdup_printf("no 3D renderer (Mesa EGL missing): %s", error->message);
 	} else {
 		vd_virgl_set_memory(virgl, tv_map_sg, &ram);
 		vd_virgl_set_complete_func(virgl, on_complete, NULL);

@@ -45,17 +45,17 @@ tv_map_sg(void *opaque, uint64_t addr, uint64_t len, bool write, struct iovec *i
 
 /* virgl_protocol.h (virglrenderer's src/): the few context commands a clear needs. */
 #define TV_CMD0(cmd, obj, len) ((uint32_t)(cmd) | ((uint32_t)(obj) << 8) | ((uint32_t)(len) << 16))
-#define TV_CCMD_CREATE_OBJECT 1u          /* enum virgl_context_cmd */
+#define TV_CCMD_CREATE_OBJECT 1u /* enum virgl_context_cmd */
 #define TV_CCMD_SET_FRAMEBUFFER_STATE 5u
 #define TV_CCMD_CLEAR 7u
-#define TV_OBJECT_SURFACE 8u              /* enum virgl_object_type */
-#define TV_OBJ_SURFACE_SIZE 5u            /* handle, res, format, level, layers */
+#define TV_OBJECT_SURFACE 8u                        /* enum virgl_object_type */
+#define TV_OBJ_SURFACE_SIZE 5u                      /* handle, res, format, level, layers */
 #define TV_SET_FRAMEBUFFER_STATE_SIZE(n) ((n) + 2u) /* nr_cbufs, zsurf, cbufs */
-#define TV_OBJ_CLEAR_SIZE 8u              /* buffers, rgba, depth (double), stencil */
-#define TV_PIPE_CLEAR_COLOR0 (1u << 2)    /* gallium p_defines.h */
+#define TV_OBJ_CLEAR_SIZE 8u                        /* buffers, rgba, depth (double), stencil */
+#define TV_PIPE_CLEAR_COLOR0 (1u << 2)              /* gallium p_defines.h */
 #define TV_PIPE_TEXTURE_2D 2u
-#define TV_BIND_RENDER_TARGET (1u << 1)   /* virgl_hw.h VIRGL_BIND_RENDER_TARGET */
-#define TV_FORMAT_B8G8R8X8 2u             /* VIRGL_FORMAT_B8G8R8X8_UNORM */
+#define TV_BIND_RENDER_TARGET (1u << 1) /* virgl_hw.h VIRGL_BIND_RENDER_TARGET */
+#define TV_FORMAT_B8G8R8X8 2u           /* VIRGL_FORMAT_B8G8R8X8_UNORM */
 
 /*
  * A command stream that makes resource res_id the colour buffer of a new

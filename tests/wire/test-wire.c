@@ -35,7 +35,8 @@ test_ours_match_reference(void)
 			g_printerr("%s: %u entries in the reference\n", f->name, n);
 			bad++;
 		} else if (ref->value != f->value) {
-			g_printerr("%s: ours %" G_GUINT64_FORMAT ", reference %" G_GUINT64_FORMAT "\n",
+			g_printerr("%s: ours %" G_GUINT64_FORMAT ", reference %" G_GUINT64_FORMAT
+			           "\n",
 			           f->name, f->value, ref->value);
 			bad++;
 		}

@@ -20,6 +20,15 @@ typedef struct WireFact {
 extern const WireFact wire_ours[];
 extern const WireFact wire_reference[];
 
-#define WIRE_SIZE(name, type) { name ".sizeof", sizeof(type) }
-#define WIRE_OFFSET(name, type, field) { name "." #field, offsetof(type, field) }
-#define WIRE_VALUE(name, value) { name, (uint64_t)(value) }
+#define WIRE_SIZE(name, type)                \
+	{                                    \
+		name ".sizeof", sizeof(type) \
+	}
+#define WIRE_OFFSET(name, type, field)                 \
+	{                                              \
+		name "." #field, offsetof(type, field) \
+	}
+#define WIRE_VALUE(name, value)         \
+	{                               \
+		name, (uint64_t)(value) \
+	}
