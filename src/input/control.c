@@ -4,24 +4,13 @@
 #include "input/control.h"
 
 #include "daemon/error.h"
+#include "input/contacts.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#define INPUT_V120 120
-#define INPUT_CONTROL_MAX_SLOTS 64
-
-typedef struct InputContact {
-	int32_t tracking_id; /* -1: up */
-} InputContact;
-
 struct InputControl {
-	int32_t wheel_rest; /* v120 not yet sent as whole REL_WHEEL detents */
-	int32_t hwheel_rest;
-	int32_t next_tracking_id;
-	int primary;       /* slot driving BTN_TOUCH's ABS_X/ABS_Y, -1 none */
-	unsigned int down; /* contacts down */
-	InputContact contacts[INPUT_CONTROL_MAX_SLOTS];
+	InputContacts contacts;
 };
 
 InputControl *
@@ -48,12 +37,11 @@ input_control_copy(const InputControl *ctl)
 void
 input_control_reset(InputControl *ctl)
 {
-	ctl->wheel_rest = 0;
-	ctl->hwheel_rest = 0;
-	ctl->primary = -1;
-	ctl->down = 0;
-	for (unsigned int i = 0; i < INPUT_CONTROL_MAX_SLOTS; i++)
-		ctl->contacts[i].tracking_id = -1;
+	int32_t next_id = ctl->contacts.next_id;
+
+	input_contacts_init(&ctl->contacts);
+	/* Tracking ids keep counting: no id of the last contacts comes back at once. */
+	ctl->contacts.next_id = next_id;
 }
 
 static void
@@ -233,24 +221,12 @@ input_control_move_abs(InputControl *ctl, const InputDesc *desc, int32_t x, int3
 	return TRUE;
 }
 
-/* Whole detents out of the running v120 sum; the rest waits for the next call. */
-static int32_t
-take_detents(int32_t *rest, int32_t v120)
-{
-	int64_t sum = (int64_t)*rest + v120;
-	int64_t detents = sum / INPUT_V120;
-
-	*rest = (int32_t)(sum - detents * INPUT_V120);
-	return (int32_t)CLAMP(detents, G_MININT32, G_MAXINT32);
-}
-
 gboolean
 input_control_scroll(InputControl *ctl, const InputDesc *desc, int32_t v, int32_t h, GArray *out,
                      GError **error)
 {
 	bool has_v = input_desc_has_bit(desc, EV_REL, REL_WHEEL);
 	bool has_h = input_desc_has_bit(desc, EV_REL, REL_HWHEEL);
-	unsigned int before = out->len;
 
 	if ((v && !has_v) || (h && !has_h)) {
 		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
@@ -258,23 +234,7 @@ input_control_scroll(InputControl *ctl, const InputDesc *desc, int32_t v, int32_
 		            v && !has_v ? _("vertical") : _("horizontal"));
 		return FALSE;
 	}
-	if (v) {
-		int32_t d = take_detents(&ctl->wheel_rest, v);
-
-		if (input_desc_has_bit(desc, EV_REL, REL_WHEEL_HI_RES))
-			push(out, EV_REL, REL_WHEEL_HI_RES, v);
-		if (d)
-			push(out, EV_REL, REL_WHEEL, d);
-	}
-	if (h) {
-		int32_t d = take_detents(&ctl->hwheel_rest, h);
-
-		if (input_desc_has_bit(desc, EV_REL, REL_HWHEEL_HI_RES))
-			push(out, EV_REL, REL_HWHEEL_HI_RES, h);
-		if (d)
-			push(out, EV_REL, REL_HWHEEL, d);
-	}
-	if (out->len > before)
+	if (input_wheel_scroll(&ctl->contacts, desc, v, h, out))
 		push_syn(out);
 	return TRUE;
 }
@@ -295,87 +255,48 @@ gboolean
 input_control_touch(InputControl *ctl, const InputDesc *desc, uint32_t slot,
                     InputTouchAction action, int32_t x, int32_t y, GArray *out, GError **error)
 {
-	static const unsigned int needed[] = { ABS_MT_SLOT, ABS_MT_TRACKING_ID, ABS_MT_POSITION_X,
-		                               ABS_MT_POSITION_Y };
-	InputContact *c;
-	bool single =
-	        input_desc_has_bit(desc, EV_ABS, ABS_X) && input_desc_has_bit(desc, EV_ABS, ABS_Y);
-	bool btn = input_desc_has_bit(desc, EV_KEY, BTN_TOUCH);
-	int32_t slots;
+	InputContactPos pos = { x, y, x, y };
+	int slots = input_contacts_slots(desc);
 
-	for (unsigned int i = 0; i < G_N_ELEMENTS(needed); i++) {
-		if (!input_desc_has_bit(desc, EV_ABS, needed[i])) {
-			g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
-			            _("this device (%s) has no multitouch slots (start the daemon "
-			              "with --multitouch)"),
-			            dev_name(desc));
-			return FALSE;
-		}
+	if (slots == 0) {
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
+		            _("this device (%s) has no multitouch slots (start the daemon "
+		              "with --multitouch)"),
+		            dev_name(desc));
+		return FALSE;
 	}
-	slots = MIN(desc->abs[ABS_MT_SLOT].max + 1, INPUT_CONTROL_MAX_SLOTS);
-	if (desc->abs[ABS_MT_SLOT].min != 0 || slot >= (uint32_t)MAX(slots, 0)) {
+	if (slot >= (uint32_t)slots) {
 		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u out of range (this device has slots 0..%d)"), slot,
 		            slots - 1);
 		return FALSE;
 	}
-	c = &ctl->contacts[slot];
 	if (action != INPUT_TOUCH_UP &&
 	    (!check_abs(desc, ABS_MT_POSITION_X, "ABS_MT_POSITION_X", x, error) ||
 	     !check_abs(desc, ABS_MT_POSITION_Y, "ABS_MT_POSITION_Y", y, error)))
 		return FALSE;
-	if (action == INPUT_TOUCH_DOWN && c->tracking_id >= 0) {
+	if (action == INPUT_TOUCH_DOWN && input_contact_is_down(&ctl->contacts, (int)slot)) {
 		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u is already down"), slot);
 		return FALSE;
 	}
-	if (action != INPUT_TOUCH_DOWN && c->tracking_id < 0) {
+	if (action != INPUT_TOUCH_DOWN && !input_contact_is_down(&ctl->contacts, (int)slot)) {
 		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
 		            _("slot %u is not down"), slot);
 		return FALSE;
 	}
-
-	push(out, EV_ABS, ABS_MT_SLOT, (int32_t)slot);
+	/* Each call is one frame. */
 	switch (action) {
 	case INPUT_TOUCH_DOWN:
-		c->tracking_id = ctl->next_tracking_id;
-		ctl->next_tracking_id = (ctl->next_tracking_id + 1) %
-		                        (MAX(desc->abs[ABS_MT_TRACKING_ID].max, 0) + 1);
-		push(out, EV_ABS, ABS_MT_TRACKING_ID, c->tracking_id);
-		push(out, EV_ABS, ABS_MT_POSITION_X, x);
-		push(out, EV_ABS, ABS_MT_POSITION_Y, y);
-		if (ctl->down++ == 0) {
-			ctl->primary = (int)slot;
-			if (btn)
-				push(out, EV_KEY, BTN_TOUCH, 1);
-		}
+		input_contact_down(&ctl->contacts, desc, (int)slot, &pos, out);
 		break;
 	case INPUT_TOUCH_MOTION:
-		push(out, EV_ABS, ABS_MT_POSITION_X, x);
-		push(out, EV_ABS, ABS_MT_POSITION_Y, y);
+		input_contact_move(&ctl->contacts, desc, (int)slot, &pos, out);
 		break;
 	case INPUT_TOUCH_UP:
-		c->tracking_id = -1;
-		push(out, EV_ABS, ABS_MT_TRACKING_ID, -1);
-		if (--ctl->down == 0) {
-			ctl->primary = -1;
-			if (btn)
-				push(out, EV_KEY, BTN_TOUCH, 0);
-		} else if (ctl->primary == (int)slot) {
-			/* The emulated pointer follows another contact from its next motion. */
-			for (unsigned int i = 0; i < INPUT_CONTROL_MAX_SLOTS; i++) {
-				if (ctl->contacts[i].tracking_id >= 0) {
-					ctl->primary = (int)i;
-					break;
-				}
-			}
-		}
+		input_contact_up(&ctl->contacts, desc, (int)slot, out);
+		input_contacts_release_button(&ctl->contacts, desc, out);
 		break;
-	}
-	if (single && action != INPUT_TOUCH_UP && ctl->primary == (int)slot &&
-	    check_abs(desc, ABS_X, "ABS_X", x, NULL) && check_abs(desc, ABS_Y, "ABS_Y", y, NULL)) {
-		push(out, EV_ABS, ABS_X, x);
-		push(out, EV_ABS, ABS_Y, y);
 	}
 	push_syn(out);
 	return TRUE;

@@ -9,9 +9,7 @@ void
 input_li_state_init(InputLiState *st)
 {
 	memset(st, 0, sizeof(*st));
-	for (unsigned int i = 0; i < INPUT_LI_MAX_SLOTS; i++)
-		st->tracking[i] = -1;
-	st->primary = -1;
+	input_contacts_init(&st->contacts);
 	st->pos_x = st->pos_y = 0.5;
 }
 
@@ -57,16 +55,6 @@ take_units(double *rest, double delta)
 	return (int32_t)whole;
 }
 
-static int32_t
-take_detents(int32_t *rest, int32_t v120)
-{
-	int64_t sum = (int64_t)*rest + v120;
-	int64_t d = sum / 120;
-
-	*rest = (int32_t)(sum - d * 120);
-	return (int32_t)d;
-}
-
 static bool
 has(const InputDesc *desc, unsigned int type, unsigned int code)
 {
@@ -84,107 +72,53 @@ pointer_abs(InputLiState *st, const InputDesc *desc, GArray *out)
 static void
 translate_touch(InputLiState *st, const InputDesc *desc, const InputLiEvent *ev, GArray *out)
 {
+	InputContacts *c = &st->contacts;
 	bool mt = has(desc, EV_ABS, ABS_MT_SLOT) && has(desc, EV_ABS, ABS_MT_POSITION_X);
 	bool st_abs = has(desc, EV_ABS, ABS_X) && has(desc, EV_ABS, ABS_Y);
-	uint16_t btn = has(desc, EV_KEY, BTN_TOUCH) ? BTN_TOUCH : BTN_LEFT;
 	int32_t max_slot = mt ? MIN(desc->abs[ABS_MT_SLOT].max, INPUT_LI_MAX_SLOTS - 1) : 0;
 	int32_t slot = ev->slot;
-	int32_t x, y;
+	InputContactPos pos;
 
 	if (ev->kind == INPUT_LI_TOUCH_FRAME) {
 		if (!st->frame_pending)
 			return;
-		if (st->touches == 0 && st->btn_touch && has(desc, EV_KEY, btn)) {
-			push(out, EV_KEY, btn, 0);
-			st->btn_touch = false;
-		}
+		input_contacts_release_button(c, desc, out);
 		push(out, EV_SYN, SYN_REPORT, 0);
 		st->frame_pending = false;
 		return;
 	}
 	if (ev->kind == INPUT_LI_TOUCH_CANCEL) {
-		/* All contacts end; the frame closes at the next TOUCH_FRAME or now. */
-		for (int32_t s = 0; s < INPUT_LI_MAX_SLOTS; s++) {
-			if (st->tracking[s] < 0)
-				continue;
-			if (mt) {
-				push(out, EV_ABS, ABS_MT_SLOT, s);
-				push(out, EV_ABS, ABS_MT_TRACKING_ID, -1);
-			}
-			st->tracking[s] = -1;
-		}
-		/* Nothing was down: no frame to close (and no empty SYN_REPORT). */
-		if (st->touches)
+		/* All contacts end; the frame closes at the next TOUCH_FRAME. Nothing was
+		 * down: no frame to close (and no empty SYN_REPORT). */
+		if (c->down)
 			st->frame_pending = true;
-		st->touches = 0;
-		st->primary = -1;
+		input_contacts_cancel(c, desc, out);
 		return;
 	}
 	/* Seat slots beyond what the device has cannot be shown: dropped. */
-	if (slot < 0 || slot > max_slot)
+	if (slot < 0 || slot > max_slot || (!mt && !st_abs))
 		return;
-	if (!mt && !st_abs)
-		return;
-	x = scale(desc, mt ? ABS_MT_POSITION_X : ABS_X, ev->x);
-	y = scale(desc, mt ? ABS_MT_POSITION_Y : ABS_Y, ev->y);
-
+	pos = (InputContactPos){ scale(desc, ABS_MT_POSITION_X, ev->x),
+		                 scale(desc, ABS_MT_POSITION_Y, ev->y), scale(desc, ABS_X, ev->x),
+		                 scale(desc, ABS_Y, ev->y) };
 	switch (ev->kind) {
 	case INPUT_LI_TOUCH_DOWN:
-		if (st->tracking[slot] >= 0)
+		if (input_contact_is_down(c, slot))
 			return;
-		st->tracking[slot] = st->next_id;
-		st->next_id = (st->next_id + 1) % (MAX(desc->abs[ABS_MT_TRACKING_ID].max, 0) + 1);
-		if (mt) {
-			push(out, EV_ABS, ABS_MT_SLOT, slot);
-			push(out, EV_ABS, ABS_MT_TRACKING_ID, st->tracking[slot]);
-			push(out, EV_ABS, ABS_MT_POSITION_X, x);
-			push(out, EV_ABS, ABS_MT_POSITION_Y, y);
-		}
-		if (st->touches++ == 0) {
-			st->primary = slot;
-			if (has(desc, EV_KEY, btn) && !st->btn_touch) {
-				push(out, EV_KEY, btn, 1);
-				st->btn_touch = true;
-			}
-		}
+		input_contact_down(c, desc, slot, &pos, out);
 		break;
 	case INPUT_LI_TOUCH_MOTION:
-		if (st->tracking[slot] < 0)
+		if (!input_contact_is_down(c, slot))
 			return;
-		if (mt) {
-			push(out, EV_ABS, ABS_MT_SLOT, slot);
-			push(out, EV_ABS, ABS_MT_POSITION_X, x);
-			push(out, EV_ABS, ABS_MT_POSITION_Y, y);
-		}
+		input_contact_move(c, desc, slot, &pos, out);
 		break;
 	case INPUT_LI_TOUCH_UP:
-		if (st->tracking[slot] < 0)
+		if (!input_contact_is_down(c, slot))
 			return;
-		st->tracking[slot] = -1;
-		if (mt) {
-			push(out, EV_ABS, ABS_MT_SLOT, slot);
-			push(out, EV_ABS, ABS_MT_TRACKING_ID, -1);
-		}
-		if (--st->touches == 0)
-			st->primary = -1;
-		else if (st->primary == slot) {
-			for (int32_t s = 0; s < INPUT_LI_MAX_SLOTS; s++) {
-				if (st->tracking[s] >= 0) {
-					st->primary = s;
-					break;
-				}
-			}
-		}
-		st->frame_pending = true;
-		return;
+		input_contact_up(c, desc, slot, out);
+		break;
 	default:
 		return;
-	}
-	if (st_abs && st->primary == slot) {
-		int32_t sx = scale(desc, ABS_X, ev->x), sy = scale(desc, ABS_Y, ev->y);
-
-		push(out, EV_ABS, ABS_X, sx);
-		push(out, EV_ABS, ABS_Y, sy);
 	}
 	st->frame_pending = true;
 }
@@ -249,25 +183,8 @@ input_li_translate(InputLiState *st, const InputDesc *desc, const InputLiEvent *
 		/* REL_WHEEL is positive up, libinput's vertical positive down. */
 		int32_t v = -(int32_t)round_half_away(CLAMP(ev->v120_v, -1e6, 1e6));
 		int32_t h = (int32_t)round_half_away(CLAMP(ev->v120_h, -1e6, 1e6));
-		unsigned int before = out->len;
 
-		if (v && has(desc, EV_REL, REL_WHEEL)) {
-			int32_t d = take_detents(&st->wheel_rest, v);
-
-			if (has(desc, EV_REL, REL_WHEEL_HI_RES))
-				push(out, EV_REL, REL_WHEEL_HI_RES, v);
-			if (d)
-				push(out, EV_REL, REL_WHEEL, d);
-		}
-		if (h && has(desc, EV_REL, REL_HWHEEL)) {
-			int32_t d = take_detents(&st->hwheel_rest, h);
-
-			if (has(desc, EV_REL, REL_HWHEEL_HI_RES))
-				push(out, EV_REL, REL_HWHEEL_HI_RES, h);
-			if (d)
-				push(out, EV_REL, REL_HWHEEL, d);
-		}
-		if (out->len > before)
+		if (input_wheel_scroll(&st->contacts, desc, v, h, out))
 			push(out, EV_SYN, SYN_REPORT, 0);
 		return;
 	}

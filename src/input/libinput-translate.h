@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "input/contacts.h"
 #include "input/desc.h"
 
 typedef enum {
@@ -34,23 +35,17 @@ typedef struct InputLiEvent {
 	int32_t slot;
 } InputLiEvent;
 
-#define INPUT_LI_MAX_SLOTS 64
+#define INPUT_LI_MAX_SLOTS INPUT_MAX_CONTACTS
 /* Relative motion moves a tablet's pointer as on a screen this many units wide. */
 #define INPUT_LI_VIRTUAL_WIDTH 1920.0
 #define INPUT_LI_VIRTUAL_HEIGHT 1080.0
 
 typedef struct InputLiState {
 	double rest_x, rest_y; /* sub-unit relative motion carried over */
-	int32_t wheel_rest, hwheel_rest;
-	double pos_x, pos_y; /* pointer position 0..1, for tablets and abs->rel */
+	double pos_x, pos_y;   /* pointer position 0..1, for tablets and abs->rel */
 	bool pos_valid;
-	int32_t tracking[INPUT_LI_MAX_SLOTS];
-	int32_t touch_x[INPUT_LI_MAX_SLOTS], touch_y[INPUT_LI_MAX_SLOTS];
-	unsigned int touches;
-	int32_t next_id;
-	int primary;
-	bool frame_pending;
-	bool btn_touch; /* BTN_TOUCH/BTN_LEFT as sent */
+	InputContacts contacts; /* touch contacts and wheel remainders (contacts.h) */
+	bool frame_pending;     /* touch events sent since the last SYN_REPORT */
 } InputLiState;
 
 void input_li_state_init(InputLiState *st);

@@ -11,6 +11,8 @@ src_input_libvdinput_a_SOURCES = \
 	src/input/event-queue.c \
 	src/input/device.h \
 	src/input/device.c \
+	src/input/contacts.h \
+	src/input/contacts.c \
 	src/input/control.h \
 	src/input/control.c \
 	src/input/dbus.h \

@@ -7,6 +7,7 @@ input_unit_tests = \
 	tests/input/test-event-queue \
 	tests/input/test-desc \
 	tests/input/test-control \
+	tests/input/test-contacts \
 	tests/input/test-evdev \
 	tests/input/test-libinput
 check_PROGRAMS += $(input_unit_tests)
@@ -24,6 +25,9 @@ tests_input_test_desc_LDADD = $(INPUT_TEST_LDADD)
 tests_input_test_control_SOURCES = tests/input/test-control.c
 tests_input_test_control_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
 tests_input_test_control_LDADD = $(INPUT_TEST_LDADD)
+tests_input_test_contacts_SOURCES = tests/input/test-contacts.c
+tests_input_test_contacts_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
+tests_input_test_contacts_LDADD = $(INPUT_TEST_LDADD)
 tests_input_test_evdev_SOURCES = tests/input/test-evdev.c
 tests_input_test_evdev_CPPFLAGS = $(INPUT_TEST_CPPFLAGS)
 tests_input_test_evdev_LDADD = $(INPUT_TEST_LDADD)
