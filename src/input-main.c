@@ -54,8 +54,7 @@ typedef struct InputDaemon {
 	const InputOptions *opts;
 	InputDevice *dev;
 	InputDbus *dbus;
-	InputEvdev *evdev;
-	InputSeat *seat;
+	InputSource source; /* --evdev or --seat, or none */
 } InputDaemon;
 
 static void
@@ -79,52 +78,6 @@ evdev_desc_changed(InputDesc *desc, void *user_data)
 	input_device_set_desc(d->dev, desc);
 	input_dbus_device_changed(d->dbus);
 }
-
-static void
-evdev_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
-{
-	input_evdev_write_status(user_data, type, code, value);
-}
-
-static gboolean
-evdev_is_grabbed(void *opaque)
-{
-	return input_evdev_is_grabbed(opaque);
-}
-
-static gboolean
-evdev_set_grab(void *opaque, gboolean grab, GError **error)
-{
-	return input_evdev_set_grab(opaque, grab, error);
-}
-
-static void
-seat_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
-{
-	input_seat_write_status(user_data, type, code, value);
-}
-
-static gboolean
-seat_is_grabbed(void *opaque)
-{
-	return input_seat_is_grabbed(opaque);
-}
-
-static gboolean
-seat_set_grab(void *opaque, gboolean grab, GError **error)
-{
-	return input_seat_set_grab(opaque, grab, error);
-}
-
-static const InputGrabOps seat_grab_ops = {
-	.is_grabbed = seat_is_grabbed,
-	.set_grab = seat_set_grab,
-};
-
-static const InputGrabOps evdev_grab_ops = {
-	.is_grabbed = evdev_is_grabbed,
-	.set_grab = evdev_set_grab,
-};
 
 static gboolean
 parse_range(const char *opt, const char *s, int32_t *min, int32_t *max, GError **error)
@@ -290,7 +243,6 @@ main(int argc, char **argv)
 	g_autoptr(InputDevice) dev = NULL;
 	g_autoptr(InputDbus) dbus = NULL;
 	g_autoptr(InputEvdev) evdev = NULL;
-	g_autoptr(InputSeat) seat = NULL;
 	InputDaemon d = { 0 };
 	GOptionGroup *group;
 	InputDesc *desc;
@@ -343,24 +295,25 @@ main(int argc, char **argv)
 	d.opts = &o;
 	d.dev = dev;
 	d.dbus = dbus;
-	d.evdev = evdev;
 	if (evdev) {
-		input_evdev_set_emit(evdev, emit_to_device, &d);
-		input_evdev_set_desc_changed(evdev, evdev_desc_changed, &d);
-		input_device_add_status_handler(dev, evdev_status, evdev);
-		input_dbus_set_grab_ops(dbus, &evdev_grab_ops, evdev);
-		input_evdev_start(evdev);
+		d.source = (InputSource){ &input_evdev_source_ops, g_steal_pointer(&evdev) };
+		input_evdev_set_desc_changed(d.source.impl, evdev_desc_changed, &d);
 	}
 	if (o.seat) {
-		seat = input_seat_new(o.seat, o.hotkey, input_device_get_desc(dev), &error);
+		InputSeat *seat =
+		        input_seat_new(o.seat, o.hotkey, input_device_get_desc(dev), &error);
+
 		if (!seat) {
 			g_printerr("%s: %s\n", g_get_prgname(), error->message);
 			return EXIT_FAILURE;
 		}
-		d.seat = seat;
-		input_seat_set_emit(seat, emit_to_device, &d);
-		input_device_add_status_handler(dev, seat_status, seat);
-		input_dbus_set_grab_ops(dbus, &seat_grab_ops, seat);
+		d.source = (InputSource){ &input_seat_source_ops, seat };
+	}
+	if (d.source.ops) {
+		d.source.ops->set_emit(d.source.impl, emit_to_device, &d);
+		input_device_add_status_handler(dev, input_source_write_status, &d.source);
+		input_dbus_set_source(dbus, &d.source);
+		d.source.ops->start(d.source.impl);
 	}
 	if (o.control && !input_dbus_listen(dbus, o.control, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
@@ -371,8 +324,8 @@ main(int argc, char **argv)
 
 	status = daemon_run(input_device_get_vhost(dev), &dopts);
 
-	g_clear_pointer(&seat, input_seat_free);
-	g_clear_pointer(&evdev, input_evdev_free);
 	g_clear_pointer(&dbus, input_dbus_free);
+	if (d.source.ops)
+		d.source.ops->free(d.source.impl);
 	return status;
 }

@@ -20,9 +20,8 @@ struct InputDbus {
 	char *socket_path;
 	GPtrArray *conns; /* GDBusConnection*, peer-to-peer and bus */
 	guint owner_id;
-	uint32_t leds; /* bit per LED code the guest has on */
-	const InputGrabOps *grab_ops;
-	void *grab_opaque;
+	uint32_t leds;             /* bit per LED code the guest has on */
+	const InputSource *source; /* host devices, or NULL */
 };
 
 static void
@@ -113,10 +112,9 @@ input_dbus_free(InputDbus *dbus)
 }
 
 void
-input_dbus_set_grab_ops(InputDbus *dbus, const InputGrabOps *ops, void *opaque)
+input_dbus_set_source(InputDbus *dbus, const InputSource *source)
 {
-	dbus->grab_ops = ops;
-	dbus->grab_opaque = opaque;
+	dbus->source = source && source->ops ? source : NULL;
 }
 
 void
@@ -226,14 +224,14 @@ input_dbus_method(GDBusConnection *conn, const char *sender, const char *path, c
 		gboolean grab;
 
 		g_variant_get(params, "(b)", &grab);
-		if (!dbus->grab_ops) {
+		if (!dbus->source) {
 			g_dbus_method_invocation_return_error(
 			        inv, DAEMON_ERROR, DAEMON_ERROR_NOT_SUPPORTED,
 			        _("this device has no host devices to grab (only --evdev and "
 			          "--seat do)"));
 			return;
 		}
-		if (!dbus->grab_ops->set_grab(dbus->grab_opaque, grab, &error)) {
+		if (!dbus->source->ops->set_grab(dbus->source->impl, grab, &error)) {
 			daemon_dbus_return_error(inv, error);
 			return;
 		}
@@ -280,8 +278,8 @@ input_dbus_get_property(GDBusConnection *conn, const char *sender, const char *p
 	if (g_str_equal(prop, "Description"))
 		return g_variant_new_take_string(input_desc_to_string(desc));
 	if (g_str_equal(prop, "Grabbed"))
-		return g_variant_new_boolean(dbus->grab_ops &&
-		                             dbus->grab_ops->is_grabbed(dbus->grab_opaque));
+		return g_variant_new_boolean(dbus->source &&
+		                             dbus->source->ops->is_grabbed(dbus->source->impl));
 	if (g_str_equal(prop, "Leds"))
 		return g_variant_new_uint32(dbus->leds);
 	if (g_str_equal(prop, "Running"))

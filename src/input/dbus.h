@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "input/device.h"
+#include "input/source.h"
 
 #define INPUT_DBUS_PATH "/org/vhostdesktop/Input1"
 #define INPUT_DBUS_INTERFACE "org.vhostdesktop.Input1"
@@ -17,17 +18,14 @@
 typedef struct InputDbus InputDbus;
 
 /* For sources that can take and release host devices. */
-typedef struct InputGrabOps {
-	gboolean (*is_grabbed)(void *opaque);
-	gboolean (*set_grab)(void *opaque, gboolean grab, GError **error);
-} InputGrabOps;
 
 /* dev is not owned and must outlive the result. */
 InputDbus *input_dbus_new(InputDevice *dev);
 void input_dbus_free(InputDbus *dbus);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(InputDbus, input_dbus_free)
 
-void input_dbus_set_grab_ops(InputDbus *dbus, const InputGrabOps *ops, void *opaque);
+/* The host source behind SetGrab and Grabbed (not owned; NULL: none). */
+void input_dbus_set_source(InputDbus *dbus, const InputSource *source);
 /* Serve unix:path=PATH (a stale socket there is replaced); removed again by free. */
 gboolean input_dbus_listen(InputDbus *dbus, const char *path, GError **error);
 /* Own name on the session bus (asynchronous; failures are logged). */

@@ -17,6 +17,8 @@ src_input_libvdinput_a_SOURCES = \
 	src/input/control.c \
 	src/input/dbus.h \
 	src/input/dbus.c \
+	src/input/source.h \
+	src/input/source.c \
 	src/input/source-evdev.h \
 	src/input/source-evdev.c \
 	src/input/libinput-translate.h \

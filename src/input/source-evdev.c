@@ -498,3 +498,51 @@ input_evdev_is_grabbed(InputEvdev *ev)
 {
 	return ev->grabbed;
 }
+
+/* ---- the source operations (source.h) ---- */
+
+static void
+evdev_source_set_emit(void *impl, InputEmitFunc func, void *user_data)
+{
+	input_evdev_set_emit(impl, func, user_data);
+}
+
+static void
+evdev_source_start(void *impl)
+{
+	input_evdev_start(impl);
+}
+
+static void
+evdev_source_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
+{
+	input_evdev_write_status(impl, type, code, value);
+}
+
+static gboolean
+evdev_source_is_grabbed(void *impl)
+{
+	return input_evdev_is_grabbed(impl);
+}
+
+static gboolean
+evdev_source_set_grab(void *impl, gboolean grab, GError **error)
+{
+	return input_evdev_set_grab(impl, grab, error);
+}
+
+static void
+evdev_source_free(void *impl)
+{
+	input_evdev_free(impl);
+}
+
+const InputSourceOps input_evdev_source_ops = {
+	.name = "evdev",
+	.set_emit = evdev_source_set_emit,
+	.start = evdev_source_start,
+	.write_status = evdev_source_write_status,
+	.is_grabbed = evdev_source_is_grabbed,
+	.set_grab = evdev_source_set_grab,
+	.free = evdev_source_free,
+};

@@ -13,10 +13,11 @@
 #include <linux/input.h>
 
 #include "input/desc.h"
+#include "input/source.h"
 
+/* An InputSource (input_evdev_source_ops in source.h). */
 typedef struct InputEvdev InputEvdev;
 
-typedef void (*InputEmitFunc)(uint16_t type, uint16_t code, int32_t value, void *user_data);
 /* The device came back as one with another description (ownership passes). */
 typedef void (*InputDescChangedFunc)(InputDesc *desc, void *user_data);
 

@@ -653,3 +653,51 @@ input_seat_is_grabbed(InputSeat *seat)
 {
 	return seat->grabbed;
 }
+
+/* ---- the source operations (source.h) ---- */
+
+static void
+seat_source_set_emit(void *impl, InputEmitFunc func, void *user_data)
+{
+	input_seat_set_emit(impl, func, user_data);
+}
+
+/* The seat's devices are read from its creation: events wait for set_emit. */
+static void
+seat_source_start(void *impl)
+{
+}
+
+static void
+seat_source_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
+{
+	input_seat_write_status(impl, type, code, value);
+}
+
+static gboolean
+seat_source_is_grabbed(void *impl)
+{
+	return input_seat_is_grabbed(impl);
+}
+
+static gboolean
+seat_source_set_grab(void *impl, gboolean grab, GError **error)
+{
+	return input_seat_set_grab(impl, grab, error);
+}
+
+static void
+seat_source_free(void *impl)
+{
+	input_seat_free(impl);
+}
+
+const InputSourceOps input_seat_source_ops = {
+	.name = "seat",
+	.set_emit = seat_source_set_emit,
+	.start = seat_source_start,
+	.write_status = seat_source_write_status,
+	.is_grabbed = seat_source_is_grabbed,
+	.set_grab = seat_source_set_grab,
+	.free = seat_source_free,
+};

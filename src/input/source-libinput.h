@@ -13,6 +13,7 @@
 #include "input/desc.h"
 #include "input/source-evdev.h"
 
+/* An InputSource (input_seat_source_ops in source.h). */
 typedef struct InputSeat InputSeat;
 
 #define INPUT_SEAT_DEFAULT_HOTKEY "leftctrl+leftalt+g"
