@@ -45,11 +45,13 @@ build=(build-essential autoconf automake libtool autopoint gettext pkg-config
 guest=(busybox-static linux-image-amd64 kmod cpio xz-utils python3 libglib2.0-bin)
 # The rest of the suite: clang with ASan and llvm-symbolizer for its reports, Mesa's EGL
 # and llvmpipe for --virgl, mmdebstrap and mke2fs for the guests' Debian roots
-# (tests/e2e/build-debian-root.sh), D-Bus, systemd and man for the packaging tests.
+# (tests/e2e/build-debian-root.sh), D-Bus, systemd and man for the packaging tests,
+# debhelper and lintian for the Debian packages (contrib/debian-package.sh).
 ci=(clang clang-format libclang-rt-14-dev llvm
 	libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgles2
 	mmdebstrap e2fsprogs
-	dbus systemd groff-base man-db)
+	dbus systemd groff-base man-db
+	debhelper lintian)
 # From bookworm-backports. The GPU reference back-end (/usr/lib/qemu/vhost-user-gpu) is in
 # qemu-system-gui: the tests compare against it, the quick start does not need it.
 qemu=(qemu-system-x86)

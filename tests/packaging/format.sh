@@ -14,7 +14,9 @@ if [ "$version" != 14 ]; then
 	exit 0
 fi
 cd "$top_srcdir" || exit 1
-mapfile -t files < <(find src tests contrib -name '*.[ch]' -not -path '*/corpus*' | sort)
+# The sources, not what a build in the source tree generates there (the D-Bus XML as C).
+mapfile -t files < <(find src tests contrib -name '*.[ch]' -not -path '*/corpus*' \
+	-not -name '*dbus-xml.h' | sort)
 echo "1..1"
 bad=()
 for f in "${files[@]}"; do
