@@ -26,9 +26,21 @@ CLEANFILES += $(data_units) $(data_descriptors) $(data_man)
 data_edit = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@datadir[@]|$(datadir)|g' \
 	-e 's|@systemduserunitdir[@]|$(systemduserunitdir)|g' -e 's|@VERSION[@]|$(VERSION)|g'
 
-$(data_units) $(data_descriptors) $(data_man): Makefile
+$(data_units) $(data_descriptors): Makefile
 	$(AM_V_GEN)$(MKDIR_P) data && rm -f $@ $@.tmp && \
 	$(data_edit) $(top_srcdir)/$@.in > $@.tmp && mv $@.tmp $@
+
+# In the man pages a path may break after any slash (\: is a break point that prints
+# nothing): a long prefix, as make distcheck's, would not fit a line otherwise.
+man_break = $(subst /,/\\:,$(1))
+man_edit = sed -e 's|@bindir[@]|$(call man_break,$(bindir))|g' \
+	-e 's|@datadir[@]|$(call man_break,$(datadir))|g' \
+	-e 's|@systemduserunitdir[@]|$(call man_break,$(systemduserunitdir))|g' \
+	-e 's|@VERSION[@]|$(VERSION)|g'
+
+$(data_man): Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && rm -f $@ $@.tmp && \
+	$(man_edit) $(top_srcdir)/$@.in > $@.tmp && mv $@.tmp $@
 data/vhost-desktop-gpu@.socket: $(top_srcdir)/data/vhost-desktop-gpu@.socket.in
 data/vhost-desktop-gpu@.service: $(top_srcdir)/data/vhost-desktop-gpu@.service.in
 data/vhost-desktop-input@.socket: $(top_srcdir)/data/vhost-desktop-input@.socket.in
