@@ -39,7 +39,8 @@ done
 
 # What configure and make need.
 build=(build-essential autoconf automake libtool autopoint gettext pkg-config
-	libglib2.0-dev libpixman-1-dev libpng-dev zlib1g-dev libinput-dev libudev-dev libdrm-dev libvirglrenderer-dev)
+	libglib2.0-dev libpixman-1-dev libpng-dev zlib1g-dev libseccomp-dev libinput-dev
+	libudev-dev libdrm-dev libvirglrenderer-dev)
 # A guest to boot: the host's kernel and a busybox initramfs (tests/e2e/build-initramfs.sh),
 # python3 for QMP and screendumps, gdbus for the D-Bus control sockets.
 guest=(busybox-static linux-image-amd64 kmod cpio xz-utils python3 libglib2.0-bin)

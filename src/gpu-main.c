@@ -217,6 +217,26 @@ gpu_print_capabilities(void)
 	daemon_print_capabilities("gpu", features);
 }
 
+/*
+ * What the GPU daemon needs confined beyond every daemon's needs: with --virgl,
+ * Mesa's threads (llvmpipe's rasterizers, the shader compiler queue) set their
+ * CPU affinity and memory policy and ask for the scheduler's parameters.
+ */
+static const char *const gpu_sandbox_syscalls[] = {
+	"sched_setaffinity",
+	"sched_getscheduler",
+	"sched_setscheduler",
+	"sched_getparam",
+	"get_mempolicy",
+	"set_mempolicy",
+	"mbind",
+	"getcpu",
+	"sysinfo",
+	"statfs",
+	NULL,
+};
+static const DaemonSandbox gpu_sandbox = { .syscalls = gpu_sandbox_syscalls };
+
 int
 main(int argc, char **argv)
 {
@@ -320,6 +340,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	dopts.sandbox = &gpu_sandbox;
 	status = daemon_run(vd_gpu_device_get_vhost(device), &dopts);
 	/* The control server goes before the device it points into. */
 	g_clear_pointer(&control, vd_gpu_control_free);

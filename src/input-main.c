@@ -322,6 +322,8 @@ main(int argc, char **argv)
 	if (o.dbus_session || o.dbus_name)
 		input_dbus_own_name(dbus, o.dbus_name ? o.dbus_name : INPUT_DBUS_NAME);
 
+	/* --seat: udev's monitor is a netlink socket, and hotplug opens devices later. */
+	dopts.sandbox = &(const DaemonSandbox){ .netlink = o.seat != NULL };
 	status = daemon_run(input_device_get_vhost(dev), &dopts);
 
 	g_clear_pointer(&dbus, input_dbus_free);

@@ -62,6 +62,10 @@ daemon_option_group(DaemonOptions *opts)
 		  N_("Log every protocol message (debug messages)"), NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &opts->version,
 		  N_("Print the version and exit (with --verbose: the libraries' too)"), NULL },
+		{ "sandbox", 0, 0, G_OPTION_ARG_STRING, &opts->sandbox_arg,
+		  N_("Confine the daemon once it serves: on (refused system calls fail with EPERM; "
+		     "the default), strict (they kill it) or off"),
+		  N_("MODE") },
 		G_OPTION_ENTRY_NULL
 	};
 	GOptionGroup *group = g_option_group_new("daemon", "", "", NULL, NULL);
@@ -75,10 +79,19 @@ daemon_option_group(DaemonOptions *opts)
 gboolean
 daemon_options_check(DaemonOptions *opts, GError **error)
 {
+	int mode;
+
 	if (opts->verbose)
 		g_log_set_debug_enabled(TRUE);
 	if (opts->print_capabilities || opts->version)
 		return TRUE;
+	mode = daemon_sandbox_mode_parse(opts->sandbox_arg);
+	if (mode < 0) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("--sandbox=%s: say on, strict or off"), opts->sandbox_arg);
+		return FALSE;
+	}
+	opts->sandbox_mode = (DaemonSandboxMode)mode;
 	if (opts->socket_path && opts->fd >= 0) {
 		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s",
 		            _("--socket-path and --fd cannot be used together"));
@@ -190,6 +203,27 @@ on_connection(int fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/*
+ * VD_SANDBOX_SELF_TEST=1 (tests/daemon/sandbox.sh): once confined, tries what
+ * the sandbox forbids and says what happened.
+ */
+static void
+sandbox_self_test(void)
+{
+	static char *const argv[] = { "/bin/true", NULL };
+	int fd, exec_err, socket_err;
+
+	if (g_strcmp0(g_getenv("VD_SANDBOX_SELF_TEST"), "1") != 0)
+		return;
+	exec_err = execv(argv[0], argv) < 0 ? errno : 0;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	socket_err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	g_message("sandbox self-test: execve: %s; socket(AF_INET): %s", g_strerror(exec_err),
+	          g_strerror(socket_err));
+}
+
 int
 daemon_run(VhostDev *dev, const DaemonOptions *opts)
 {
@@ -221,6 +255,14 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	}
 	sources[0] = g_unix_signal_add(SIGTERM, on_signal, NULL);
 	sources[1] = g_unix_signal_add(SIGINT, on_signal, NULL);
+	/* Ready: from here on the daemon only serves, and can be confined to that. */
+	if (!daemon_sandbox_enter(opts->sandbox_mode, opts->sandbox, &error)) {
+		g_printerr("%s: %s\n", g_get_prgname(), error->message);
+		dl.status = 1;
+		goto out;
+	}
+	if (opts->sandbox_mode != DAEMON_SANDBOX_OFF)
+		sandbox_self_test();
 	daemon_notify("READY=1");
 	g_main_loop_run(dl.loop);
 	daemon_notify("STOPPING=1");
@@ -247,4 +289,5 @@ void
 daemon_options_clear(DaemonOptions *opts)
 {
 	g_clear_pointer(&opts->socket_path, g_free);
+	g_clear_pointer(&opts->sandbox_arg, g_free);
 }

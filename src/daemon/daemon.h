@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "daemon/sandbox.h"
+
 #include "vhost/vhost.h"
 
 typedef struct DaemonOptions {
@@ -16,6 +18,10 @@ typedef struct DaemonOptions {
 	gboolean print_capabilities;
 	gboolean verbose;
 	gboolean version;
+	char *sandbox_arg;              /* --sandbox=on|strict|off */
+	DaemonSandboxMode sandbox_mode; /* parsed by daemon_options_check() */
+	/* What this daemon needs confined, beyond every daemon's needs; set by main. */
+	const DaemonSandbox *sandbox;
 } DaemonOptions;
 
 /* Locale, gettext domain and log setup; call first in main(). */

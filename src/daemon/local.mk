@@ -9,4 +9,6 @@ src_daemon_libdaemon_a_SOURCES = \
 	src/daemon/listen.c \
 	src/daemon/listen.h \
 	src/daemon/log.c \
-	src/daemon/log.h
+	src/daemon/log.h \
+	src/daemon/sandbox.c \
+	src/daemon/sandbox.h

@@ -47,4 +47,4 @@ src_vhost_desktop_gpu_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/src
 src_vhost_desktop_gpu_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS)
 src_vhost_desktop_gpu_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a \
 	src/gpu/libvdgpuproto.a src/daemon/libdaemon.a src/vhost/libvhost.a $(VIRGL_LIB_LIBS) \
-	$(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS)
+	$(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS) $(SECCOMP_LIBS)

@@ -48,4 +48,4 @@ src_vhost_desktop_input_LDADD = \
 	src/input/libvdinput.a \
 	src/daemon/libdaemon.a \
 	src/vhost/libvhost.a \
-	$(GLIB_LIBS) $(LIBINPUT_LIBS) $(UDEV_LIBS)
+	$(GLIB_LIBS) $(LIBINPUT_LIBS) $(UDEV_LIBS) $(SECCOMP_LIBS)

@@ -6,7 +6,7 @@ GPU_TEST_CFLAGS = $(AM_CFLAGS) $(PIXMAN_CFLAGS) $(ZLIB_CFLAGS)
 GPU_TEST_LDADD = src/gpu/libvdgpu.a src/virgl/libvdvirgl.a src/gpu/libvdgpuproto.a \
 	src/daemon/libdaemon.a \
 	src/vhost/libvhost.a $(VIRGL_LIB_LIBS) $(GLIB_LIBS) $(PIXMAN_LIBS) $(PNG_LIBS) \
-	$(ZLIB_LIBS)
+	$(ZLIB_LIBS) $(SECCOMP_LIBS)
 
 gpu_unit_tests = \
 	tests/gpu/test-commands \

@@ -1,5 +1,5 @@
 # tests/input: unit tests of the virtio-input device, integration through the test front-end.
-INPUT_TEST_LDADD = src/input/libvdinput.a src/daemon/libdaemon.a $(GLIB_LIBS)
+INPUT_TEST_LDADD = src/input/libvdinput.a src/daemon/libdaemon.a $(GLIB_LIBS) $(SECCOMP_LIBS)
 INPUT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -DINPUT_TEST_DATA=\"$(abs_top_srcdir)/tests/data/input\"
 
 input_unit_tests = \

@@ -6,7 +6,7 @@ tests_vhost_libecho_a_CFLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 check_PROGRAMS += tests/vhost/echo-daemon tests/vhost/test-vhost
 tests_vhost_echo_daemon_SOURCES = tests/vhost/echo-daemon.c
 tests_vhost_echo_daemon_LDADD = tests/vhost/libecho.a src/daemon/libdaemon.a \
-	src/vhost/libvhost.a $(GLIB_LIBS)
+	src/vhost/libvhost.a $(GLIB_LIBS) $(SECCOMP_LIBS)
 
 tests_vhost_test_vhost_SOURCES = tests/vhost/test-vhost.c
 tests_vhost_test_vhost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests

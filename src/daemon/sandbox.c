@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define G_LOG_DOMAIN "daemon"
+
+#include "daemon/sandbox.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/*
+ * What every daemon does once it serves: GLib's main loop and its worker
+ * threads, the vhost-user socket (fds come and go with SCM_RIGHTS), guest
+ * memory mapped from memfds, the D-Bus control socket, logging, exit. Why each
+ * is there: docs/sandbox.md. execve, ptrace, mount, bpf, module loading,
+ * sockets other than AF_UNIX and anything not named here are refused.
+ */
+static const char *const common_syscalls[] = {
+	/* files and fds (the memory table's fds, eventfds, sockets) */
+	"read",
+	"write",
+	"readv",
+	"writev",
+	"pread64",
+	"pwrite64",
+	"close",
+	"close_range",
+	"fstat",
+	"newfstatat",
+	"statx",
+	"lseek",
+	"fcntl",
+	"dup",
+	"dup2",
+	"dup3",
+	"pipe2",
+	"eventfd2",
+	"open",
+	"openat",
+	"stat",
+	"lstat",
+	"access",
+	"readlink",
+	"readlinkat",
+	"faccessat",
+	"faccessat2",
+	"getdents64",
+	"getcwd",
+	"unlink",
+	"unlinkat",
+	"ftruncate",
+	"fallocate",
+	"memfd_create",
+	"ioctl",
+	"fstatfs",
+	/* screenshots: g_file_set_contents() writes a temporary file and renames it */
+	"rename",
+	"renameat",
+	"renameat2",
+	"fsync",
+	"fdatasync",
+	"fchmod",
+	"umask",
+	/* memory: guest RAM, the heap, thread stacks */
+	"mmap",
+	"munmap",
+	"mremap",
+	"mprotect",
+	"madvise",
+	"brk",
+	"membarrier",
+	/* waiting: GLib's main loop, threads, timers */
+	"poll",
+	"ppoll",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_wait",
+	"epoll_pwait",
+	"futex",
+	"clock_gettime",
+	"clock_getres",
+	"clock_nanosleep",
+	"nanosleep",
+	"gettimeofday",
+	"sched_yield",
+	"sched_getaffinity",
+	"restart_syscall",
+	/* GLib's thread pools give a new thread the scheduler settings of its creator */
+	"sched_getattr",
+	"sched_setattr",
+	/* threads (GLib's pools, GDBus) */
+	"clone",
+	"clone3",
+	"set_robust_list",
+	"rseq",
+	"exit",
+	"exit_group",
+	"gettid",
+	"sigaltstack",
+	"prctl",
+	/* signals (SIGTERM, SIGINT through g_unix_signal_add) */
+	"rt_sigaction",
+	"rt_sigprocmask",
+	"rt_sigreturn",
+	"tgkill",
+	/* identity and limits (GLib, D-Bus authentication) */
+	"getpid",
+	"getppid",
+	"getuid",
+	"geteuid",
+	"getgid",
+	"getegid",
+	"getresuid",
+	"getresgid",
+	"getrandom",
+	"uname",
+	"prlimit64",
+	"getrlimit",
+	/* sockets: the vhost-user and control sockets, systemd's notify socket, syslog */
+	"socketpair",
+	"connect",
+	"accept",
+	"accept4",
+	"sendmsg",
+	"recvmsg",
+	"sendto",
+	"recvfrom",
+	"shutdown",
+	"getsockopt",
+	"setsockopt",
+	"getsockname",
+	"getpeername",
+	NULL,
+};
+
+int
+daemon_sandbox_mode_parse(const char *s)
+{
+	if (!s || g_str_equal(s, "on"))
+		return DAEMON_SANDBOX_ON;
+	if (g_str_equal(s, "strict"))
+		return DAEMON_SANDBOX_STRICT;
+	if (g_str_equal(s, "off"))
+		return DAEMON_SANDBOX_OFF;
+	return -1;
+}
+
+/* Adds names to ctx; a name this kernel or libseccomp does not know is skipped. */
+static int
+allow_syscalls(scmp_filter_ctx ctx, const char *const *names)
+{
+	for (; names && *names; names++) {
+		int nr = seccomp_syscall_resolve_name(*names);
+		int ret;
+
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int
+allow_socket_family(scmp_filter_ctx ctx, int family)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+	                        SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+}
+
+gboolean
+daemon_sandbox_enter(DaemonSandboxMode mode, const DaemonSandbox *extra, GError **error)
+{
+	scmp_filter_ctx ctx;
+	int ret;
+
+	if (mode == DAEMON_SANDBOX_OFF)
+		return TRUE;
+	/* Nothing this process executes from now on (nothing, if all goes well) gains rights. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+		            _("Cannot set no_new_privs: %s"), g_strerror(errno));
+		return FALSE;
+	}
+	ctx = seccomp_init(mode == DAEMON_SANDBOX_STRICT ? SCMP_ACT_KILL_PROCESS
+	                                                 : SCMP_ACT_ERRNO(EPERM));
+	if (!ctx) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+		            _("Cannot create a seccomp filter"));
+		return FALSE;
+	}
+	/* Every thread (GDBus, llvmpipe) gets the filter, and the kernel logs what it refuses. */
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (ret == 0)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
+	if (ret == 0)
+		ret = allow_syscalls(ctx, common_syscalls);
+	if (ret == 0 && extra)
+		ret = allow_syscalls(ctx, extra->syscalls);
+	if (ret == 0)
+		ret = allow_socket_family(ctx, AF_UNIX);
+	if (ret == 0 && extra && extra->netlink)
+		ret = allow_socket_family(ctx, AF_NETLINK);
+	if (ret == 0)
+		ret = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (ret < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-ret),
+		            _("Cannot load the seccomp filter: %s"), g_strerror(-ret));
+		return FALSE;
+	}
+	g_debug("sandbox: %s, no_new_privs", mode == DAEMON_SANDBOX_STRICT ? "strict" : "on");
+	return TRUE;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemons confine themselves once they are ready, before they serve the
+ * first front-end: no_new_privs, and a seccomp filter (libseccomp) that allows
+ * the system calls a daemon needs from then on and answers any other with
+ * EPERM (--sandbox=on, the default; the kernel logs each refusal), or kills
+ * the process (--sandbox=strict); --sandbox=off leaves it unconfined, for
+ * debugging. The allow-lists, and why each call is there: docs/sandbox.md.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+typedef enum {
+	DAEMON_SANDBOX_ON,
+	DAEMON_SANDBOX_STRICT,
+	DAEMON_SANDBOX_OFF,
+} DaemonSandboxMode;
+
+/* What a daemon needs beyond what every daemon needs (sandbox.c's common list). */
+typedef struct DaemonSandbox {
+	const char *const *syscalls; /* NULL-terminated names, or NULL */
+	bool netlink;                /* socket(AF_NETLINK): udev's monitor (--seat) */
+} DaemonSandbox;
+
+/* "on", "strict", "off"; -1 for anything else. */
+int daemon_sandbox_mode_parse(const char *s);
+/*
+ * Confines the calling process (every thread of it) as mode says. FALSE with
+ * error when the filter cannot be loaded (the daemon then stops: it does not
+ * run unconfined when asked to be confined).
+ */
+gboolean daemon_sandbox_enter(DaemonSandboxMode mode, const DaemonSandbox *extra, GError **error);
