@@ -7,7 +7,9 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "daemon/dbus-peer.h"
 #include "daemon/error.h"
@@ -55,6 +57,21 @@ return_errno(GDBusMethodInvocation *inv, int err, unsigned int output, unsigned 
 	}
 }
 
+/* The fd a handle of the call names (a duplicate, the caller's to close); -1 with error. */
+static int
+message_fd(GDBusMethodInvocation *inv, gint32 handle, GError **error)
+{
+	GUnixFDList *fds =
+	        g_dbus_message_get_unix_fd_list(g_dbus_method_invocation_get_message(inv));
+
+	if (!fds || handle < 0 || handle >= g_unix_fd_list_get_length(fds)) {
+		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT, "%s",
+		            _("Screenshot needs a file descriptor to write to (the h argument)"));
+		return -1;
+	}
+	return g_unix_fd_list_get(fds, handle, error);
+}
+
 static void
 method_call(GDBusConnection *conn, const char *sender, const char *object_path,
             const char *interface_name, const char *method, GVariant *params,
@@ -76,14 +93,19 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 		return;
 	}
 	if (g_str_equal(method, "Screenshot")) {
-		const char *path;
 		g_autoptr(GError) error = NULL;
+		gint32 handle;
+		int fd;
 
-		g_variant_get(params, "(u&s)", &output, &path);
-		if (vd_gpu_output_screenshot(gpu, output, path, &error) < 0) {
+		g_variant_get(params, "(uh)", &output, &handle);
+		fd = message_fd(inv, handle, &error);
+		if (fd < 0 || vd_gpu_output_screenshot(gpu, output, fd, &error) < 0) {
+			if (fd >= 0)
+				close(fd);
 			daemon_dbus_return_error(inv, g_steal_pointer(&error));
 			return;
 		}
+		close(fd);
 		g_dbus_method_invocation_return_value(inv, NULL);
 		return;
 	}

@@ -236,11 +236,12 @@ int vd_gpu_output_set(VdGpu *gpu, unsigned int index, bool connected, uint32_t w
 /* An x8r8g8b8 copy of what output index shows (black when nothing). */
 pixman_image_t *vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index);
 /*
- * Writes what output index shows to the PNG file at path, which must be absolute.
- * 0, or -1 with error in DAEMON_ERROR (daemon/error.h): NoSuchOutput, NoScanout
- * (the guest has shown nothing on it yet), InvalidArgument, a file error.
+ * Writes what output index shows, as PNG, to fd (the caller's file or pipe: the
+ * daemon opens nothing by name, which its sandbox would refuse). 0, or -1 with
+ * error in DAEMON_ERROR (daemon/error.h): NoSuchOutput, NoScanout (the guest
+ * has shown nothing on it yet), IOError or PermissionDenied (fd refused it).
  */
-int vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error);
+int vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, int fd, GError **error);
 
 /* png.c: x8r8g8b8 rows as a compressed 24-bit RGB PNG (libpng); NULL with error. */
 GBytes *vd_png_encode_xrgb(const uint32_t *pixels, uint32_t width, uint32_t height, size_t stride,

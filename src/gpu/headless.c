@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "daemon/error.h"
 #include "gpu/gpu.h"
@@ -119,18 +120,12 @@ vd_gpu_output_snapshot(VdGpu *gpu, unsigned int index)
 
 /* What stops a screenshot of output index before any pixel is read; false with error. */
 static bool
-screenshot_possible(VdGpu *gpu, unsigned int index, const char *path, GError **error)
+screenshot_possible(VdGpu *gpu, unsigned int index, GError **error)
 {
 	if (index >= gpu->opts.num_outputs) {
 		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_NO_SUCH_OUTPUT,
 		            _("No output %u: this device has outputs 0 to %u"), index,
 		            gpu->opts.num_outputs - 1);
-		return false;
-	}
-	/* The daemon's working directory means nothing to the caller (/ under systemd). */
-	if (!g_path_is_absolute(path)) {
-		g_set_error(error, DAEMON_ERROR, DAEMON_ERROR_INVALID_ARGUMENT,
-		            _("Screenshot path \"%s\" is relative: give an absolute path"), path);
 		return false;
 	}
 	if (!vd_gpu_resource_lookup(gpu, gpu->scanouts[index].resource_id)) {
@@ -142,14 +137,37 @@ screenshot_possible(VdGpu *gpu, unsigned int index, const char *path, GError **e
 	return true;
 }
 
-int
-vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GError **error)
+/* All of data to fd, whatever the pipe or file takes at a time. */
+static bool
+write_all(int fd, const uint8_t *data, size_t len, GError **error)
 {
-	g_autoptr(GError) file_error = NULL;
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? errno : ENOSPC;
+
+			g_set_error(error, DAEMON_ERROR,
+			            err == EACCES || err == EPERM ? DAEMON_ERROR_PERMISSION_DENIED
+			                                          : DAEMON_ERROR_IO,
+			            _("Cannot write the screenshot: %s"), g_strerror(err));
+			return false;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+int
+vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, int fd, GError **error)
+{
 	g_autoptr(GBytes) png = NULL;
 	pixman_image_t *img;
 
-	if (!screenshot_possible(gpu, index, path, error))
+	if (!screenshot_possible(gpu, index, error))
 		return -1;
 	img = vd_gpu_output_snapshot(gpu, index);
 	if (!img) {
@@ -164,10 +182,5 @@ vd_gpu_output_screenshot(VdGpu *gpu, unsigned int index, const char *path, GErro
 	pixman_image_unref(img);
 	if (!png)
 		return -1;
-	if (!g_file_set_contents(path, g_bytes_get_data(png, NULL), (gssize)g_bytes_get_size(png),
-	                         &file_error)) {
-		daemon_error_from_file(error, file_error, path);
-		return -1;
-	}
-	return 0;
+	return write_all(fd, g_bytes_get_data(png, NULL), g_bytes_get_size(png), error) ? 0 : -1;
 }

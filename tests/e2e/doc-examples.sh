@@ -80,13 +80,18 @@ run_doc()
 	local cmd out rc failed=0
 	shots=()
 	for cmd in "${run[@]}"; do
-		out=$(eval "timeout 20 $cmd" 2>&1)
+		# From a directory of the test's own, as a user runs them from theirs.
+		out=$(cd "$XDG_RUNTIME_DIR" && eval "timeout 20 $cmd" 2>&1)
 		rc=$?
 		vd_diag "\$ $cmd"
 		vd_diag "  $out (exit $rc)"
 		[ $rc = 0 ] || failed=1
 		case $cmd in
-		*.Screenshot\ *) shots+=("$(eval "printf '%s\n' $cmd" | tail -n 1)") ;;
+		# The file gdbus's fd 3 was opened on: the word after "3>", relative to where
+		# the command ran.
+		*.Screenshot\ *)
+			shots+=("$(cd "$XDG_RUNTIME_DIR" &&
+				realpath -m "$(sed -n 's/.* 3>\([^ ]*\).*/\1/p' <<<"$cmd")")") ;;
 		*.ListOutputs*)
 			[[ $out == "([(uint32 0, true, uint32 "* ]] || { vd_diag "  unexpected"; failed=1; } ;;
 		esac

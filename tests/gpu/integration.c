@@ -6,7 +6,9 @@
  * Shared by the 2D and the 3D integration tests.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <string.h>
@@ -238,12 +240,31 @@ dbus_call(Fixture *f, const char *method, GVariant *params, GError **error)
 	                                   G_DBUS_CALL_FLAGS_NONE, 5000, NULL, error);
 }
 
+GVariant *
+dbus_call_fd(Fixture *f, const char *method, GVariant *params, int fd, GError **error)
+{
+	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();
+
+	if (fd >= 0)
+		g_assert_cmpint(g_unix_fd_list_append(fds, fd, NULL), ==, 0);
+	return g_dbus_connection_call_with_unix_fd_list_sync(
+	        f->bus, NULL, "/org/vhostdesktop/Gpu1", "org.vhostdesktop.Gpu1", method, params,
+	        NULL, G_DBUS_CALL_FLAGS_NONE, 5000, fd >= 0 ? fds : NULL, NULL, NULL, error);
+}
+
 void
 assert_dbus_error(Fixture *f, const char *method, GVariant *params, const char *name,
                   const char *message)
 {
+	assert_dbus_error_fd(f, method, params, -1, name, message);
+}
+
+void
+assert_dbus_error_fd(Fixture *f, const char *method, GVariant *params, int fd, const char *name,
+                     const char *message)
+{
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GVariant) r = dbus_call(f, method, params, &error);
+	g_autoptr(GVariant) r = dbus_call_fd(f, method, params, fd, &error);
 	g_autofree char *remote = NULL;
 
 	g_assert_null(r);
@@ -261,9 +282,13 @@ screenshot(Fixture *f, unsigned int output, uint32_t *w, uint32_t *h)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GVariant) r = NULL;
 	g_autofree char *data = NULL;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	gsize len;
 
-	r = dbus_call(f, "Screenshot", g_variant_new("(us)", output, path), &error);
+	/* The daemon writes to the file the caller opened: it opens nothing by name. */
+	g_assert_cmpint(fd, >=, 0);
+	r = dbus_call_fd(f, "Screenshot", g_variant_new("(uh)", output, 0), fd, &error);
+	close(fd);
 	g_assert_no_error(error);
 	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
 	g_unlink(path);

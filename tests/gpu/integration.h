@@ -48,9 +48,14 @@ uint32_t transfer(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, u
 uint32_t set_scanout(Fixture *f, uint32_t scanout, uint32_t id, uint32_t w, uint32_t h);
 uint32_t flush(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 GVariant *dbus_call(Fixture *f, const char *method, GVariant *params, GError **error);
+/* A call that also passes fd (index 0 of its fd list); fd stays the caller's. */
+GVariant *dbus_call_fd(Fixture *f, const char *method, GVariant *params, int fd, GError **error);
 /* A call that must fail with the D-Bus error name and exactly that message. */
 void assert_dbus_error(Fixture *f, const char *method, GVariant *params, const char *name,
                        const char *message);
+/* The same, passing fd along (-1: none). */
+void assert_dbus_error_fd(Fixture *f, const char *method, GVariant *params, int fd,
+                          const char *name, const char *message);
 /* The D-Bus Screenshot of an output, decoded: 3 bytes a pixel. */
 GByteArray *screenshot(Fixture *f, unsigned int output, uint32_t *w, uint32_t *h);
 /* The GPU socket peer (QEMU's display side). */

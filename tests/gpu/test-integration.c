@@ -8,6 +8,7 @@
  * --dmabuf in 2D (a dmabuf through /dev/udmabuf where the kernel has it).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <poll.h>
@@ -24,6 +25,7 @@
 static void
 test_headless_pixels(Fixture *f, gconstpointer data)
 {
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	g_autoptr(GByteArray) raw = NULL;
 	uint32_t w, h;
 
@@ -42,9 +44,9 @@ test_headless_pixels(Fixture *f, gconstpointer data)
 	g_clear_pointer(&raw, g_byte_array_unref);
 
 	/* Output 1 shows nothing yet: the caller is told, rather than sent a black picture. */
-	assert_dbus_error(f, "Screenshot", g_variant_new("(us)", 1, "/tmp/x.png"),
-	                  "org.vhostdesktop.Error.NoScanout",
-	                  "Output 1 shows nothing yet: the guest has no scanout on it");
+	assert_dbus_error_fd(f, "Screenshot", g_variant_new("(uh)", 1, 0), devnull,
+	                     "org.vhostdesktop.Error.NoScanout",
+	                     "Output 1 shows nothing yet: the guest has no scanout on it");
 
 	/* Now on output 1 too (upper left part), flushed partly. */
 	g_assert_cmphex(set_scanout(f, 1, 1, 320, 200), ==, VIRTIO_GPU_RESP_OK_NODATA);
@@ -57,20 +59,23 @@ test_headless_pixels(Fixture *f, gconstpointer data)
 	/* Errors reach the guest as errors. */
 	g_assert_cmphex(set_scanout(f, 2, 1, 320, 200), ==, VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID);
 	g_assert_cmphex(flush(f, 7, 0, 0, 1, 1), ==, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
-	assert_dbus_error(f, "Screenshot", g_variant_new("(us)", 5, "/x"),
-	                  "org.vhostdesktop.Error.NoSuchOutput",
-	                  "No output 5: this device has outputs 0 to 1");
-	assert_dbus_error(f, "Screenshot", g_variant_new("(us)", 0, "x.png"),
+	assert_dbus_error_fd(f, "Screenshot", g_variant_new("(uh)", 5, 0), devnull,
+	                     "org.vhostdesktop.Error.NoSuchOutput",
+	                     "No output 5: this device has outputs 0 to 1");
+	/* No descriptor passed along. */
+	assert_dbus_error(f, "Screenshot", g_variant_new("(uh)", 0, 0),
 	                  "org.vhostdesktop.Error.InvalidArgument",
-	                  "Screenshot path \"x.png\" is relative: give an absolute path");
+	                  "Screenshot needs a file descriptor to write to (the h argument)");
+	/* One that refuses writes. */
 	{
-		g_autofree char *missing = g_build_filename(f->dir, "missing", "x.png", NULL);
-		g_autofree char *msg =
-		        g_strdup_printf("Cannot write %s: No such file or directory", missing);
+		int ro = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-		assert_dbus_error(f, "Screenshot", g_variant_new("(us)", 0, missing),
-		                  "org.vhostdesktop.Error.FileNotFound", msg);
+		assert_dbus_error_fd(f, "Screenshot", g_variant_new("(uh)", 0, 0), ro,
+		                     "org.vhostdesktop.Error.IOError",
+		                     "Cannot write the screenshot: Bad file descriptor");
+		close(ro);
 	}
+	close(devnull);
 }
 
 static void
