@@ -237,9 +237,23 @@ static const char *const gpu_sandbox_syscalls[] = {
 };
 static const DaemonSandbox gpu_sandbox = { .syscalls = gpu_sandbox_syscalls };
 
+/*
+ * Mesa's shader cache lives in the user's home, which a confined daemon can
+ * neither read nor write: not used then (unless the environment says otherwise).
+ */
+static void
+gpu_sandbox_prepare(const DaemonOptions *dopts)
+{
+	if (dopts->sandbox_mode != DAEMON_SANDBOX_OFF)
+		g_setenv("MESA_SHADER_CACHE_DISABLE", "true", FALSE);
+}
+
 int
 main(int argc, char **argv)
 {
+	g_autofree char *control_dir = NULL;
+	const char *remove_dirs[2] = { NULL, NULL };
+	DaemonSandbox sandbox;
 	g_auto(DaemonOptions) dopts = { .fd = -1 };
 	GpuMainOptions m = { .outputs = 1 };
 	VdGpuOptions gopts;
@@ -308,6 +322,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	gpu_sandbox_prepare(&dopts);
 	gpu = vd_gpu_new(&gopts);
 	if (m.render_node && !m.virgl)
 		/* libvirt passes --render-node on every host with a GPU, 3D asked or not. */
@@ -340,7 +355,12 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	dopts.sandbox = &gpu_sandbox;
+	/* The control socket's directory: the socket goes at exit. */
+	control_dir = m.control ? g_path_get_dirname(m.control) : NULL;
+	remove_dirs[0] = control_dir;
+	sandbox = gpu_sandbox;
+	sandbox.remove_dirs = remove_dirs;
+	dopts.sandbox = &sandbox;
 	status = daemon_run(vd_gpu_device_get_vhost(device), &dopts);
 	/* The control server goes before the device it points into. */
 	g_clear_pointer(&control, vd_gpu_control_free);

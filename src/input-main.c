@@ -187,6 +187,8 @@ make_desc(const InputOptions *o, GError **error)
 int
 main(int argc, char **argv)
 {
+	g_autofree char *evdev_dir = NULL, *control_dir = NULL;
+	const char *rw_paths[2] = { NULL, NULL }, *remove_dirs[2] = { NULL, NULL };
 	static const char *const features[] = { "evdev-path", "no-grab", NULL };
 	/* Cleared on every return, error paths included. */
 	g_auto(DaemonOptions) dopts = { 0 };
@@ -322,8 +324,18 @@ main(int argc, char **argv)
 	if (o.dbus_session || o.dbus_name)
 		input_dbus_own_name(dbus, o.dbus_name ? o.dbus_name : INPUT_DBUS_NAME);
 
-	/* --seat: udev's monitor is a netlink socket, and hotplug opens devices later. */
-	dopts.sandbox = &(const DaemonSandbox){ .netlink = o.seat != NULL };
+	/*
+	 * --seat: udev's monitor is a netlink socket, and hotplugged devices are
+	 * opened later, read and written (LEDs); --evdev opens its path again when
+	 * the device comes back. The control socket goes at exit.
+	 */
+	evdev_dir = o.evdev ? g_path_get_dirname(o.evdev) : NULL;
+	rw_paths[0] = o.seat ? "/dev/input" : evdev_dir;
+	control_dir = o.control ? g_path_get_dirname(o.control) : NULL;
+	remove_dirs[0] = control_dir;
+	dopts.sandbox = &(const DaemonSandbox){ .netlink = o.seat != NULL,
+		                                .rw_paths = rw_paths,
+		                                .remove_dirs = remove_dirs };
 	status = daemon_run(input_device_get_vhost(dev), &dopts);
 
 	g_clear_pointer(&dbus, input_dbus_free);

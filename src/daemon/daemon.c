@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "daemon"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -211,7 +212,7 @@ static void
 sandbox_self_test(void)
 {
 	static char *const argv[] = { "/bin/true", NULL };
-	int fd, exec_err, socket_err;
+	int fd, exec_err, socket_err, open_err;
 
 	if (g_strcmp0(g_getenv("VD_SANDBOX_SELF_TEST"), "1") != 0)
 		return;
@@ -220,8 +221,32 @@ sandbox_self_test(void)
 	socket_err = fd < 0 ? errno : 0;
 	if (fd >= 0)
 		close(fd);
-	g_message("sandbox self-test: execve: %s; socket(AF_INET): %s", g_strerror(exec_err),
-	          g_strerror(socket_err));
+	fd = open(g_get_home_dir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	open_err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	g_message("sandbox self-test: execve: %s; socket(AF_INET): %s; open(home): %s",
+	          g_strerror(exec_err), g_strerror(socket_err),
+	          daemon_sandbox_landlocked() ? g_strerror(open_err) : "no Landlock");
+}
+
+/*
+ * What the daemon's own options add to its sandbox: the directory of its
+ * vhost-user socket, which it removes at exit (systemd's and --fd's are not).
+ */
+static gboolean
+sandbox_enter(const DaemonOptions *opts, GError **error)
+{
+	DaemonSandbox sandbox = opts->sandbox ? *opts->sandbox : (DaemonSandbox){ 0 };
+	g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func(g_free);
+
+	for (const char *const *d = sandbox.remove_dirs; d && *d; d++)
+		g_ptr_array_add(dirs, g_strdup(*d));
+	if (opts->socket_path && opts->socket_path[0] != '@')
+		g_ptr_array_add(dirs, g_path_get_dirname(opts->socket_path));
+	g_ptr_array_add(dirs, NULL);
+	sandbox.remove_dirs = (const char *const *)dirs->pdata;
+	return daemon_sandbox_enter(opts->sandbox_mode, &sandbox, error);
 }
 
 int
@@ -256,7 +281,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	sources[0] = g_unix_signal_add(SIGTERM, on_signal, NULL);
 	sources[1] = g_unix_signal_add(SIGINT, on_signal, NULL);
 	/* Ready: from here on the daemon only serves, and can be confined to that. */
-	if (!daemon_sandbox_enter(opts->sandbox_mode, opts->sandbox, &error)) {
+	if (!sandbox_enter(opts, &error)) {
 		g_printerr("%s: %s\n", g_get_prgname(), error->message);
 		dl.status = 1;
 		goto out;

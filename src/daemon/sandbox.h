@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The daemons confine themselves once they are ready, before they serve the
- * first front-end: no_new_privs, and a seccomp filter (libseccomp) that allows
- * the system calls a daemon needs from then on and answers any other with
- * EPERM (--sandbox=on, the default; the kernel logs each refusal), or kills
- * the process (--sandbox=strict); --sandbox=off leaves it unconfined, for
- * debugging. The allow-lists, and why each call is there: docs/sandbox.md.
+ * first front-end: no_new_privs; Landlock, where the kernel has it, so that
+ * nothing is writable and only the system's directories (and what a mode
+ * needs, such as the seat's devices) are readable; and a seccomp filter
+ * (libseccomp) that allows the system calls a daemon needs from then on and
+ * answers any other with EPERM (--sandbox=on, the default; the kernel logs
+ * each refusal), or kills the process (--sandbox=strict); --sandbox=off leaves
+ * it unconfined, for debugging. The lists, and why: docs/sandbox.md.
  */
 #pragma once
 
@@ -18,10 +20,14 @@ typedef enum {
 	DAEMON_SANDBOX_OFF,
 } DaemonSandboxMode;
 
-/* What a daemon needs beyond what every daemon needs (sandbox.c's common list). */
+/* What a daemon needs beyond what every daemon needs (sandbox.c's common lists). */
 typedef struct DaemonSandbox {
 	const char *const *syscalls; /* NULL-terminated names, or NULL */
 	bool netlink;                /* socket(AF_NETLINK): udev's monitor (--seat) */
+	/* Landlock: paths opened later, read and written (--seat's /dev/input), and
+	 * directories of sockets the daemon removes at exit; NULL-terminated. */
+	const char *const *rw_paths;
+	const char *const *remove_dirs;
 } DaemonSandbox;
 
 /* "on", "strict", "off"; -1 for anything else. */
@@ -32,3 +38,5 @@ int daemon_sandbox_mode_parse(const char *s);
  * run unconfined when asked to be confined).
  */
 gboolean daemon_sandbox_enter(DaemonSandboxMode mode, const DaemonSandbox *extra, GError **error);
+/* Whether daemon_sandbox_enter() restricted the file system (a kernel with Landlock). */
+gboolean daemon_sandbox_landlocked(void);

@@ -2,13 +2,14 @@
 # Each daemon confines itself once it serves (src/daemon/sandbox.c): /proc/PID/status
 # shows a seccomp filter and no_new_privs in every mode; what the filter forbids
 # (execve, an AF_INET socket) fails with EPERM, or kills the daemon with --sandbox=strict;
+# where the kernel has Landlock, a directory outside the system's (home) cannot be opened;
 # --sandbox=off leaves it unconfined. The rest of the suite runs confined (the default).
 set -u
 top_builddir=${top_builddir:-.}
 work=$(mktemp -d "${TMPDIR:-/tmp}/vd-sandbox.XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-echo "1..11"
+echo "1..15"
 n=0
 check()
 {
@@ -55,6 +56,7 @@ for m in "${modes[@]}"; do
 		check 1 "$name: starts and serves"
 		sed 's/^/# /' "$work/$name.log"
 		check 1 "$name: execve and socket(AF_INET) refused with EPERM"
+		check 1 "$name: the home directory cannot be opened (Landlock)"
 		continue
 	fi
 	status=$(grep -E '^(Seccomp|NoNewPrivs):' /proc/$pid/status | tr -s '\t ' ' ' | tr '\n' ' ')
@@ -63,6 +65,14 @@ for m in "${modes[@]}"; do
 	grep -q "sandbox self-test: execve: Operation not permitted; socket(AF_INET): Operation not permitted" \
 		"$work/$name.log"
 	check $? "$name: execve and socket(AF_INET) refused with EPERM"
+	# Landlock: nothing outside the system's directories, such as the home directory.
+	if grep -q "open(home): no Landlock" "$work/$name.log"; then
+		n=$((n + 1))
+		echo "ok $n # SKIP $name: this kernel has no Landlock"
+	else
+		grep -q "open(home): Permission denied" "$work/$name.log"
+		check $? "$name: the home directory cannot be opened (Landlock)"
+	fi
 	stop
 done
 
