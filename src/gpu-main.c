@@ -218,26 +218,6 @@ gpu_print_capabilities(void)
 }
 
 /*
- * What the GPU daemon needs confined beyond every daemon's needs: with --virgl,
- * Mesa's threads (llvmpipe's rasterizers, the shader compiler queue) set their
- * CPU affinity and memory policy and ask for the scheduler's parameters.
- */
-static const char *const gpu_sandbox_syscalls[] = {
-	"sched_setaffinity",
-	"sched_getscheduler",
-	"sched_setscheduler",
-	"sched_getparam",
-	"get_mempolicy",
-	"set_mempolicy",
-	"mbind",
-	"getcpu",
-	"sysinfo",
-	"statfs",
-	NULL,
-};
-static const DaemonSandbox gpu_sandbox = { .syscalls = gpu_sandbox_syscalls };
-
-/*
  * Mesa's shader cache lives in the user's home, which a confined daemon can
  * neither read nor write: not used then (unless the environment says otherwise).
  */
@@ -358,7 +338,7 @@ main(int argc, char **argv)
 	/* The control socket's directory: the socket goes at exit. */
 	control_dir = m.control ? g_path_get_dirname(m.control) : NULL;
 	remove_dirs[0] = control_dir;
-	sandbox = gpu_sandbox;
+	sandbox = daemon_sandbox_gpu;
 	sandbox.remove_dirs = remove_dirs;
 	dopts.sandbox = &sandbox;
 	status = daemon_run(vd_gpu_device_get_vhost(device), &dopts);

@@ -163,6 +163,26 @@ static const char *const sanitizer_syscalls[] = {
 };
 #endif
 
+/*
+ * The GPU daemon: with --virgl, Mesa's threads (llvmpipe's rasterizers, the
+ * shader compiler queue) set their CPU affinity and memory policy and ask for
+ * the scheduler's parameters.
+ */
+static const char *const gpu_syscalls[] = {
+	"sched_setaffinity",
+	"sched_getscheduler",
+	"sched_setscheduler",
+	"sched_getparam",
+	"get_mempolicy",
+	"set_mempolicy",
+	"mbind",
+	"getcpu",
+	"sysinfo",
+	"statfs",
+	NULL,
+};
+const DaemonSandbox daemon_sandbox_gpu = { .syscalls = gpu_syscalls };
+
 int
 daemon_sandbox_mode_parse(const char *s)
 {

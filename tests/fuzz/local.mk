@@ -1,7 +1,8 @@
 # Fuzz targets. Under --enable-fuzzing (clang) they are libFuzzer programs;
 # in every build, replay-* runs the saved corpus and crash reproducers through
 # the same entry points as part of make check.
-FUZZ_LDADD = tests/vhost/libecho.a src/vhost/libvhost.a $(GLIB_LIBS)
+FUZZ_LDADD = tests/vhost/libecho.a src/daemon/libdaemon.a src/vhost/libvhost.a $(GLIB_LIBS) \
+	$(SECCOMP_LIBS)
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 
 check_PROGRAMS += tests/fuzz/replay-message tests/fuzz/replay-virtqueue

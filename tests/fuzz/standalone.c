@@ -7,10 +7,17 @@
  * input, in name order. Every path must exist and the corpus must hold at least
  * one input (crash directories may be empty): a renamed or emptied corpus fails
  * the test rather than passing it with nothing replayed.
+ *
+ * The inputs are read first; then, as a daemon does once it serves, the
+ * process confines itself with the GPU daemon's sandbox (src/daemon/sandbox.c;
+ * VD_FUZZ_NO_SANDBOX=1 leaves it out), so the device code runs under the
+ * filter it runs under in the daemons.
  */
 #include <glib.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "daemon/sandbox.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,6 +51,46 @@ collect(GPtrArray *files, const char *arg)
 	return (int)(files->len - before);
 }
 
+/* Reads every input, confines the process, then runs them, printing TAP. */
+static int
+replay(GPtrArray *files)
+{
+	g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	g_autoptr(GError) error = NULL;
+	static const uint8_t nothing[1];
+
+	for (guint i = 0; i < files->len; i++) {
+		g_autofree char *data = NULL;
+		gsize len = 0;
+
+		if (!g_file_get_contents(files->pdata[i], &data, &len, NULL))
+			g_ptr_array_add(inputs, NULL);
+		else
+			g_ptr_array_add(inputs, g_bytes_new_take(g_steal_pointer(&data), len));
+	}
+	/* The target sets itself up first (a device, virglrenderer), as a daemon does. */
+	LLVMFuzzerTestOneInput(nothing, 0);
+	if (g_strcmp0(g_getenv("VD_FUZZ_NO_SANDBOX"), "1") != 0 &&
+	    !daemon_sandbox_enter(DAEMON_SANDBOX_ON, &daemon_sandbox_gpu, &error)) {
+		printf("Bail out! %s\n", error->message);
+		return 1;
+	}
+	printf("1..%u\n", files->len);
+	for (guint i = 0; i < files->len; i++) {
+		GBytes *in = inputs->pdata[i];
+		const char *path = files->pdata[i];
+
+		if (!in) {
+			printf("not ok %u - %s (unreadable)\n", i + 1, path);
+			continue;
+		}
+		LLVMFuzzerTestOneInput(g_bytes_get_data(in, NULL), g_bytes_get_size(in));
+		printf("ok %u - %s\n", i + 1, path);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -66,19 +113,5 @@ main(int argc, char **argv)
 		}
 	}
 	g_ptr_array_sort(files, compare_paths);
-	printf("1..%u\n", files->len);
-	for (guint i = 0; i < files->len; i++) {
-		const char *path = files->pdata[i];
-		g_autofree char *data = NULL;
-		gsize len = 0;
-
-		if (!g_file_get_contents(path, &data, &len, NULL)) {
-			printf("not ok %u - %s (unreadable)\n", i + 1, path);
-			continue;
-		}
-		LLVMFuzzerTestOneInput((const uint8_t *)data, len);
-		printf("ok %u - %s\n", i + 1, path);
-		fflush(stdout);
-	}
-	return 0;
+	return replay(files);
 }

@@ -3,7 +3,8 @@
 # fuzz target (replayed over the corpus in every build) and a benchmark.
 VIRGL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/virgl
 VIRGL_TEST_CFLAGS = $(AM_CFLAGS)
-VIRGL_TEST_LDADD = src/virgl/libvdvirgl.a src/gpu/libvdgpuproto.a src/vhost/libvhost.a \
+VIRGL_TEST_LDADD = src/virgl/libvdvirgl.a src/gpu/libvdgpuproto.a src/daemon/libdaemon.a \
+	src/vhost/libvhost.a $(SECCOMP_LIBS) \
 	$(VIRGL_LIB_LIBS)
 # Under --enable-fuzzing the library carries coverage and sanitizer calls.
 if ENABLE_FUZZING
