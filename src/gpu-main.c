@@ -338,7 +338,8 @@ main(int argc, char **argv)
 	/* The control socket's directory: the socket goes at exit. */
 	control_dir = m.control ? g_path_get_dirname(m.control) : NULL;
 	remove_dirs[0] = control_dir;
-	sandbox = daemon_sandbox_gpu;
+	/* Mesa's threads need more than 2D does. */
+	sandbox = m.virgl ? daemon_sandbox_virgl : (DaemonSandbox){ 0 };
 	sandbox.remove_dirs = remove_dirs;
 	dopts.sandbox = &sandbox;
 	status = daemon_run(vd_gpu_device_get_vhost(device), &dopts);

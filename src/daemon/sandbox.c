@@ -164,7 +164,7 @@ static const char *const sanitizer_syscalls[] = {
 #endif
 
 /*
- * The GPU daemon: with --virgl, Mesa's threads (llvmpipe's rasterizers, the
+ * The GPU daemon with --virgl: Mesa's threads (llvmpipe's rasterizers, the
  * shader compiler queue) set their CPU affinity and memory policy and ask for
  * the scheduler's parameters.
  */
@@ -181,7 +181,7 @@ static const char *const gpu_syscalls[] = {
 	"statfs",
 	NULL,
 };
-const DaemonSandbox daemon_sandbox_gpu = { .syscalls = gpu_syscalls };
+const DaemonSandbox daemon_sandbox_virgl = { .syscalls = gpu_syscalls };
 
 int
 daemon_sandbox_mode_parse(const char *s)

@@ -30,8 +30,8 @@ typedef struct DaemonSandbox {
 	const char *const *remove_dirs;
 } DaemonSandbox;
 
-/* What the GPU daemon needs beyond every daemon's needs (docs/sandbox.md). */
-extern const DaemonSandbox daemon_sandbox_gpu;
+/* What the GPU daemon with --virgl needs beyond every daemon's needs (docs/sandbox.md). */
+extern const DaemonSandbox daemon_sandbox_virgl;
 
 /* "on", "strict", "off"; -1 for anything else. */
 int daemon_sandbox_mode_parse(const char *s);
