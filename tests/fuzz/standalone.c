@@ -71,7 +71,7 @@ replay(GPtrArray *files)
 	/* The target sets itself up first (a device, virglrenderer), as a daemon does. */
 	LLVMFuzzerTestOneInput(nothing, 0);
 	if (g_strcmp0(g_getenv("VD_FUZZ_NO_SANDBOX"), "1") != 0 &&
-	    !daemon_sandbox_enter(DAEMON_SANDBOX_ON, &daemon_sandbox_gpu, &error)) {
+	    !daemon_sandbox_enter(DAEMON_SANDBOX_ON, &daemon_sandbox_virgl, &error)) {
 		printf("Bail out! %s\n", error->message);
 		return 1;
 	}
