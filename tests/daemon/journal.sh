@@ -69,12 +69,7 @@ unshare -m bash "$work/in-namespace.sh" "$work" "$top_builddir/src"
 echo "1..4"
 journal=$(cat "$work/journal.txt" 2>/dev/null)
 printf '%s\n' "$journal" | sed 's/^/# journal: /'
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 grep -q 'outputs-rc=1' "$work/rc" &&
 	grep -qx '\[vhost-desktop-gpu\] vhost-desktop-gpu: --outputs must be between 1 and 16' <<<"$journal"
 check $? "an option error (--outputs=99, exit 1) with stderr on /dev/null reaches the journal, with the program as SYSLOG_IDENTIFIER"

@@ -10,12 +10,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vd-sandbox.XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 echo "1..15"
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
 # Usage: start NAME ARGS...: runs the daemon on $work/NAME.sock and waits for the socket.
 start()

@@ -7,25 +7,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vd-sockerr.XXXXXX")
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 echo "1..14"
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
-# Usage: expect DESCRIPTION EXPECTED-MESSAGE COMMAND...: COMMAND must exit 1 within 5 s
-# and print exactly EXPECTED-MESSAGE (English) on stderr.
-expect()
-{
-	local desc=$1 want=$2 got rc
-	shift 2
-	got=$(LC_ALL=C LANGUAGE= timeout 5 "$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" = 1 ] && [ "$got" = "$want" ]
-	check $? "$desc"
-	[ "$rc" = 1 ] && [ "$got" = "$want" ] || echo "# got (exit $rc): $got"
-}
 
 touch "$work/file"
 for d in gpu input; do

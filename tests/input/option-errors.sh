@@ -9,36 +9,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vd-inputopt.XXXXXX")
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 echo "1..5"
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-
-# Usage: expect DESCRIPTION EXPECTED-MESSAGE ARGS...: the daemon must exit 1 within 5 s
-# and print exactly EXPECTED-MESSAGE (English) on stderr.
-expect()
-{
-	local desc=$1 want=$2 got rc
-	shift 2
-	got=$(LC_ALL=C LANGUAGE= timeout 5 "$bin" "$@" 2>&1 >/dev/null)
-	rc=$?
-	[ "$rc" = 1 ] && [ "$got" = "$want" ]
-	check $? "$desc"
-	[ "$rc" = 1 ] && [ "$got" = "$want" ] || echo "# got (exit $rc): $got"
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
 expect "no device option" \
 	"vhost-desktop-input: which device? Give one of --keyboard, --mouse, --tablet, --multitouch, --evdev=PATH or --seat=SEAT" \
-	--socket-path="$work/s"
+	"$bin" --socket-path="$work/s"
 # GOption gives --seat the next argument when no =SEAT follows.
 expect "--seat followed by another option" \
 	"vhost-desktop-input: --seat needs the name of a seat, e.g. --seat=seat0 (got \"--socket-path=$work/s\")" \
-	--seat --socket-path="$work/s"
+	"$bin" --seat --socket-path="$work/s"
 expect "--seat with --evdev" \
 	"vhost-desktop-input: give --evdev or --seat, not both" \
-	--seat=seat0 --evdev=/dev/input/event0 --socket-path="$work/s"
+	"$bin" --seat=seat0 --evdev=/dev/input/event0 --socket-path="$work/s"
 
 # A seat no device belongs to: said once, and the daemon goes on serving.
 LC_ALL=C LANGUAGE= "$bin" --seat=vd-test-empty-seat --socket-path="$work/seat.sock" \

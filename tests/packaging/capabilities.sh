@@ -12,12 +12,7 @@ if ! command -v python3 >/dev/null; then
 	exit 0
 fi
 echo "1..5"
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vd-caps.XXXXXX")
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 pid=

@@ -11,11 +11,7 @@ if ! command -v python3 >/dev/null; then
 	exit 77
 fi
 echo "1..10"
-n=0
-check() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
 for d in gpu input; do
 	json=$top_builddir/data/50-vhost-desktop-$d.json

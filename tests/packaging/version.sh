@@ -6,12 +6,7 @@ set -u
 top_builddir=${top_builddir:-.}
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h")
 echo "1..6"
-n=0
-check()
-{
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
 for d in gpu input; do
 	bin=$top_builddir/src/vhost-desktop-$d
