@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "daemon/error.h"
 
-#include <errno.h>
-#include <glib/gi18n.h>
-
 static const GDBusErrorEntry daemon_error_entries[] = {
 	{ DAEMON_ERROR_INVALID_ARGUMENT, DAEMON_DBUS_ERROR_PREFIX "InvalidArgument" },
 	{ DAEMON_ERROR_NOT_RUNNING, DAEMON_DBUS_ERROR_PREFIX "NotRunning" },
@@ -24,48 +21,6 @@ daemon_error_quark(void)
 	g_dbus_error_register_error_domain("vd-daemon-error-quark", &quark, daemon_error_entries,
 	                                   G_N_ELEMENTS(daemon_error_entries));
 	return (GQuark)quark;
-}
-
-/* The errno a GFileError came from, for a short reason; 0 where there is none. */
-static int
-file_error_errno(const GError *e)
-{
-	static const struct {
-		GFileError code;
-		int err;
-	} map[] = {
-		{ G_FILE_ERROR_NOENT, ENOENT },
-		{ G_FILE_ERROR_NOTDIR, ENOTDIR },
-		{ G_FILE_ERROR_ACCES, EACCES },
-		{ G_FILE_ERROR_PERM, EPERM },
-		{ G_FILE_ERROR_ROFS, EROFS },
-		{ G_FILE_ERROR_ISDIR, EISDIR },
-		{ G_FILE_ERROR_NOSPC, ENOSPC },
-		{ G_FILE_ERROR_LOOP, ELOOP },
-		{ G_FILE_ERROR_NAMETOOLONG, ENAMETOOLONG },
-	};
-
-	if (e->domain != G_FILE_ERROR)
-		return 0;
-	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
-		if (map[i].code == (GFileError)e->code)
-			return map[i].err;
-	return 0;
-}
-
-void
-daemon_error_from_file(GError **error, const GError *file_error, const char *path)
-{
-	int err = file_error_errno(file_error);
-	DaemonError code = DAEMON_ERROR_IO;
-
-	if (err == ENOENT || err == ENOTDIR)
-		code = DAEMON_ERROR_FILE_NOT_FOUND;
-	else if (err == EACCES || err == EPERM || err == EROFS)
-		code = DAEMON_ERROR_PERMISSION_DENIED;
-	/* GLib's own message names the temporary file it wrote first, not the caller's. */
-	g_set_error(error, DAEMON_ERROR, (int)code, _("Cannot write %s: %s"), path,
-	            err ? g_strerror(err) : file_error->message);
 }
 
 void

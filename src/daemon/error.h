@@ -24,9 +24,6 @@ typedef enum {
 #define DAEMON_ERROR (daemon_error_quark())
 GQuark daemon_error_quark(void);
 
-/* Sets error from a GFileError (g_file_set_contents and friends), with the path. */
-void daemon_error_from_file(GError **error, const GError *file_error, const char *path);
-
 /*
  * Returns error (taken) to a D-Bus caller under an org.vhostdesktop.Error name:
  * DAEMON_ERROR and D-Bus's own errors as they are, any other domain (GIO, file)

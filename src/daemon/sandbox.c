@@ -59,14 +59,6 @@ static const char *const common_syscalls[] = {
 	"memfd_create",
 	"ioctl",
 	"fstatfs",
-	/* screenshots: g_file_set_contents() writes a temporary file and renames it */
-	"rename",
-	"renameat",
-	"renameat2",
-	"fsync",
-	"fdatasync",
-	"fchmod",
-	"umask",
 	/* memory: guest RAM, the heap, thread stacks */
 	"mmap",
 	"munmap",
