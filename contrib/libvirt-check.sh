@@ -205,6 +205,22 @@ remove_added()
 	added_paths=()
 }
 
+# Removes a scratch directory of ours, unless --keep or something is mounted in it.
+# Usage: remove_scratch_dir DIR WHAT
+remove_scratch_dir()
+{
+	local dir=$1 what=$2
+	[ -n "$dir" ] && [ -d "$dir" ] || return 0
+	if [ "$keep" = 1 ]; then
+		diag "$what kept: $dir"
+	elif [ -n "$(findmnt -R -n -o TARGET "$dir" 2>/dev/null)" ]; then
+		diag "$what kept, something is mounted in it: $dir"
+	else
+		rm -rf --one-file-system "$dir"
+	fi
+}
+
+
 cleanup()
 {
 	local rc=$? d i entry
@@ -220,24 +236,8 @@ cleanup()
 	if [ -n "$created_user" ]; then
 		userdel "$created_user" 2>/dev/null || diag "userdel $created_user failed"
 	fi
-	if [ -n "$u_dir" ] && [ -d "$u_dir" ]; then
-		if [ "$keep" = 1 ]; then
-			diag "session user's directory kept: $u_dir"
-		elif [ -n "$(findmnt -R -n -o TARGET "$u_dir" 2>/dev/null)" ]; then
-			diag "kept $u_dir: something is mounted in it"
-		else
-			rm -rf --one-file-system "$u_dir"
-		fi
-	fi
-	if [ -n "$work" ] && [ -d "$work" ]; then
-		if [ "$keep" = 1 ]; then
-			diag "work directory kept: $work"
-		elif [ -n "$(findmnt -R -n -o TARGET "$work" 2>/dev/null)" ]; then
-			diag "work directory kept, something is mounted in it: $work"
-		else
-			rm -rf --one-file-system "$work"
-		fi
-	fi
+	remove_scratch_dir "$u_dir" "session user's directory"
+	remove_scratch_dir "$work" "work directory"
 	exit "$rc"
 }
 trap cleanup EXIT
