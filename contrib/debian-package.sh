@@ -23,11 +23,7 @@ done
 
 rm -rf --one-file-system "$out"
 mkdir -p "$out/dist"
-# The tarball, from a build tree of its own (the source tree stays as it is).
-(cd "$root" && autoreconf -fi >/dev/null 2>&1) || die "autoreconf failed"
-(cd "$out/dist" && "$root/configure" -q >/dev/null && make -s dist >/dev/null) ||
-	die "make dist failed"
-tarball=$(ls "$out"/dist/vhost-desktop-*.tar.xz)
+tarball=$(bash "$root/contrib/dist-tarball.sh" "$out/dist") || die "no tarball"
 version=$(basename "$tarball" .tar.xz | sed 's/^vhost-desktop-//')
 cp "$tarball" "$out/vhost-desktop_$version.orig.tar.xz"
 tar -xf "$tarball" -C "$out"

@@ -8,6 +8,7 @@ contrib_bench_gpu_LDADD = tests/frontend/libvfe.a $(GLIB_LIBS)
 EXTRA_DIST += contrib/quick-start.sh contrib/install-deps.sh contrib/debian-sources.sh \
 	contrib/fresh-machine-check.sh contrib/stress-long.sh contrib/libvirt-check.sh \
 	contrib/debian-package.sh contrib/reproducible-check.sh contrib/debian \
+	contrib/dist-tarball.sh \
 	contrib/rpm-package.sh contrib/vhost-desktop.spec contrib/rpmlint.toml
 # bench-virgl: the 3D path (--virgl) through a back-end process; built by make, not a test.
 noinst_PROGRAMS += contrib/bench-virgl

@@ -20,13 +20,9 @@ for tool in rpmbuild rpmlint; do
 	command -v "$tool" >/dev/null || die "$tool is missing (apt-get install rpm rpmlint)"
 done
 rm -rf --one-file-system "$out"
-mkdir -p "$out"/{dist,SOURCES,SPECS,BUILD,RPMS,SRPMS}
-(cd "$root" && autoreconf -fi >/dev/null 2>&1) || die "autoreconf failed"
-(cd "$out/dist" && "$root/configure" -q >/dev/null && make -s dist >/dev/null) ||
-	die "make dist failed"
-cp "$out"/dist/vhost-desktop-*.tar.xz "$out/SOURCES/"
+mkdir -p "$out"/{SOURCES,SPECS,BUILD,RPMS,SRPMS}
+bash "$root/contrib/dist-tarball.sh" "$out/SOURCES" >/dev/null || die "no tarball"
 cp "$root/contrib/vhost-desktop.spec" "$out/SPECS/"
-rm -rf --one-file-system "$out/dist"
 
 nodeps=
 # rpmbuild checks BuildRequires against the RPM database; Debian's is empty.
