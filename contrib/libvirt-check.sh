@@ -220,7 +220,6 @@ remove_scratch_dir()
 	fi
 }
 
-
 cleanup()
 {
 	local rc=$? d i entry

@@ -9,7 +9,6 @@ trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
 echo "1..14"
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/tap.sh"
 
-
 touch "$work/file"
 for d in gpu input; do
 	bin=$top_builddir/src/vhost-desktop-$d
