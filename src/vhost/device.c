@@ -92,10 +92,10 @@ vhost_dev_offered_features(VhostDev *dev)
 }
 
 /*
- * Not offered: HOST_NOTIFIER would have the guest ring doorbells in a page
- * we must poll (no eventfd), which costs a desktop daemon CPU while idle;
- * BACKEND_SEND_FD is only needed for it. INBAND_NOTIFICATIONS, PAGEFAULT
- * (postcopy), SHARED_OBJECT and XEN_MMAP are not implemented.
+ * HOST_NOTIFIER and BACKEND_SEND_FD only in the polling mode the daemon asks
+ * for (host-notifier.c): a page the guest writes is one we must poll, which
+ * costs CPU. INBAND_NOTIFICATIONS, PAGEFAULT (postcopy), SHARED_OBJECT and
+ * XEN_MMAP are not implemented.
  */
 uint64_t
 vhost_dev_offered_protocol_features(VhostDev *dev)
@@ -112,6 +112,9 @@ vhost_dev_offered_protocol_features(VhostDev *dev)
 
 	if (ops->get_config)
 		f |= 1ull << VHOST_USER_PROTOCOL_F_CONFIG;
+	if (dev->notifiers.enabled)
+		f |= (1ull << VHOST_USER_PROTOCOL_F_HOST_NOTIFIER) |
+		     (1ull << VHOST_USER_PROTOCOL_F_BACKEND_SEND_FD);
 	if (ops->save_state && ops->load_state)
 		f |= 1ull << VHOST_USER_PROTOCOL_F_DEVICE_STATE;
 	return f;
@@ -161,8 +164,8 @@ vhost_dev_iotlb_miss(VhostDev *dev, uint64_t iova, uint8_t perm)
 	msg->perm = perm;
 	msg->type = VHOST_IOTLB_MISS;
 	g_debug("%s: IOTLB miss at 0x%" G_GINT64_MODIFIER "x", vhost_dev_name(dev), iova);
-	vhost_backend_send(dev, &dev->backend, VHOST_USER_BACKEND_IOTLB_MSG, raw, sizeof(raw),
-	                   false);
+	vhost_backend_send(dev, &dev->backend, VHOST_USER_BACKEND_IOTLB_MSG, raw, sizeof(raw), -1,
+	                   false, NULL, NULL);
 }
 
 /*
@@ -1109,11 +1112,14 @@ dev_disconnected(VhostDev *dev)
 		close(dev->sock);
 	dev->sock = -1;
 	vhost_msg_reader_reset(&dev->reader);
-	vhost_backend_close(&dev->backend);
+	vhost_backend_close(dev, &dev->backend);
 	dev_reset(dev, false);
 	vhost_inflight_clear(&dev->inflight);
 	dev->protocol_features = 0;
 	dev->owner_set = false;
+	/* The next front-end may map host notifiers where this one refused. */
+	dev->notifiers.refused = false;
+	dev->notifiers.warned = false;
 	if (dev->disconnect_func)
 		dev->disconnect_func(dev, dev->disconnect_data);
 }
@@ -1192,7 +1198,7 @@ vhost_dev_free(VhostDev *dev)
 	else
 		dev_reset(dev, false);
 	vhost_inflight_clear(&dev->inflight);
-	vhost_backend_close(&dev->backend);
+	vhost_backend_close(dev, &dev->backend);
 	g_array_unref(dev->iotlb.entries);
 	g_array_unref(dev->iotlb.pending_misses);
 	g_free(dev);
@@ -1238,6 +1244,6 @@ vhost_dev_notify_config_change(VhostDev *dev)
 	    dev->backend.fd < 0)
 		return -ENOTCONN;
 	return vhost_backend_send(
-	        dev, &dev->backend, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, NULL, 0,
-	        vhost_dev_has_protocol_feature(dev, VHOST_USER_PROTOCOL_F_REPLY_ACK));
+	        dev, &dev->backend, VHOST_USER_BACKEND_CONFIG_CHANGE_MSG, NULL, 0, -1,
+	        vhost_dev_has_protocol_feature(dev, VHOST_USER_PROTOCOL_F_REPLY_ACK), NULL, NULL);
 }

@@ -12,6 +12,7 @@ src_vhost_libvhost_a_SOURCES = \
 	src/vhost/dirty-log.c \
 	src/vhost/virtqueue.c \
 	src/vhost/inflight.c \
+	src/vhost/host-notifier.c \
 	src/vhost/backend-channel.c \
 	src/vhost/message-io.c \
 	src/vhost/device.c

@@ -11,6 +11,17 @@
 /* Device-type feature bits: 0..23 and 50 up (virtio 1.2, 6). */
 #define VHOST_DEVICE_FEATURE_MASK (0xffffffull | ~((1ull << 50) - 1))
 
+/* A busy-wait step that lets a sibling hyperthread run (polling a ring). */
+static inline void
+vhost_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
 /* ---- memory.c: the guest memory table ---- */
 typedef struct VhostMemRegion {
 	uint64_t gpa;
@@ -84,6 +95,44 @@ void vhost_log_set_call_fd(VhostDirtyLog *log, int fd);
 void vhost_log_mark(VhostDirtyLog *log, uint64_t gpa, uint64_t len);
 void vhost_log_kick(VhostDirtyLog *log);
 
+/* ---- host-notifier.c: the polling mode (see vhost_dev_set_host_notifiers) ---- */
+typedef enum VhostNotifierState {
+	VHOST_NOTIFIER_OFF,        /* the guest kicks the eventfd */
+	VHOST_NOTIFIER_INSTALLING, /* page offered, ack awaited; polling already */
+	VHOST_NOTIFIER_ON,         /* the guest writes the page; polling */
+	VHOST_NOTIFIER_REMOVING,   /* removal sent, ack awaited; still polling */
+} VhostNotifierState;
+
+typedef struct VhostNotifier {
+	VhostNotifierState state;
+	int fd;         /* the page's memfd, -1 until first needed */
+	uint32_t *page; /* our mapping of it: the doorbell word at offset 0 */
+	size_t page_size;
+	GSource *poll; /* the polling source, while not OFF */
+	gint64 last_activity;
+	/* The request whose ack still matters (0: none); older acks are stale. */
+	uint64_t ticket;
+} VhostNotifier;
+
+typedef struct VhostNotifierConfig {
+	bool enabled;
+	unsigned int idle_us;
+	bool refused; /* by this connection's front-end: eventfds only */
+	bool warned;
+	uint64_t last_ticket;
+	VhostNotifyStats stats;
+} VhostNotifierConfig;
+
+void vhost_notifier_init(VhostNotifier *n);
+/* kicks came by eventfd: install the notifier when the mode is on and none is. */
+void vhost_notifier_on_kick(VhostQueue *q, uint64_t kicks);
+/* The queue stopped: take the page back (when the channel still works), stop polling. */
+void vhost_notifier_drop(VhostQueue *q);
+/* Reset or disconnect: drop and close the page. */
+void vhost_notifier_reset(VhostQueue *q);
+/* Whether the protocol features the mode needs were negotiated. */
+bool vhost_notifier_usable(VhostDev *dev);
+
 /* ---- virtqueue.c ---- */
 struct VhostQueue {
 	VhostDev *dev;
@@ -111,6 +160,11 @@ struct VhostQueue {
 	bool broken;
 	bool waiting_iotlb;
 	bool notifications_off;
+	/* avail->idx when the device was last dispatched: new work is past it. */
+	uint16_t seen_avail;
+	/* Dispatched on a read of the ring that no kick vouches for (polling). */
+	bool unvouched;
+	VhostNotifier notifier;
 	/* Chains this dispatch may still pop; the rest waits for an idle callback. */
 	unsigned int budget;
 	guint resume_source;
@@ -137,6 +191,9 @@ void vhost_queue_mark_broken(VhostQueue *q, const char *fmt, ...) G_GNUC_PRINTF(
 void vhost_queue_set_kick_fd(VhostQueue *q, int fd);
 void vhost_queue_set_call_fd(VhostQueue *q, int fd);
 void vhost_queue_set_err_fd(VhostQueue *q, int fd);
+/* Started, not broken, rings mapped: the ring may be read. */
+bool vhost_queue_usable(VhostQueue *q);
+uint16_t vhost_queue_read_avail_idx(VhostQueue *q);
 
 /* ---- inflight.c ---- */
 typedef struct VhostInflight {
@@ -163,15 +220,23 @@ void vhost_inflight_on_push_end(VhostQueue *q, uint16_t head);
 typedef struct VhostBackendChannel {
 	int fd;
 	guint source;
-	unsigned int acks_pending;
+	/* Requests sent with NEED_REPLY, oldest first: the front-end answers in order. */
+	GQueue acks_pending;
 	bool warned_refused;
 } VhostBackendChannel;
 
 void vhost_backend_init(VhostBackendChannel *ch);
-void vhost_backend_close(VhostBackendChannel *ch);
+/* Closes the channel; requests still waiting for an ack get done(false). */
+void vhost_backend_close(VhostDev *dev, VhostBackendChannel *ch);
 void vhost_backend_set_fd(VhostDev *dev, VhostBackendChannel *ch, int fd);
+/*
+ * Sends a request with at most one fd (-1 for none). With need_reply, done
+ * (which may be NULL) runs when the ack arrives or the channel closes; it
+ * does not run when the send fails.
+ */
 int vhost_backend_send(VhostDev *dev, VhostBackendChannel *ch, uint32_t request,
-                       const void *payload, uint32_t size, bool need_reply);
+                       const void *payload, uint32_t size, int fd, bool need_reply,
+                       VhostAckFunc done, void *data);
 
 /* ---- message-io.c ---- */
 typedef struct VhostMsgReader {
@@ -226,6 +291,7 @@ struct VhostDev {
 	VhostStateTransfer transfer;
 	VhostQueue queues[VHOST_MAX_QUEUES];
 	VdRateLimit faults; /* what the front-end and guest get logged */
+	VhostNotifierConfig notifiers;
 };
 
 uint64_t vhost_dev_offered_features(VhostDev *dev);

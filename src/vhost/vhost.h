@@ -130,6 +130,47 @@ const char *vhost_dev_name(VhostDev *dev);
 int vhost_dev_notify_config_change(VhostDev *dev);
 
 /*
+ * Host notifiers (VHOST_USER_PROTOCOL_F_HOST_NOTIFIER with BACKEND_SEND_FD):
+ * a polling mode. Off by default; call before vhost_dev_attach(). Once on,
+ * the library offers both protocol features; a queue that gets a kick by
+ * eventfd hands the front-end a page of its own (memfd) to map over the
+ * queue's notify area, so that the guest's notifications become plain
+ * memory writes, and the library serves the ring by polling. After idle_us
+ * without a new buffer it takes the page back, waits for the front-end's
+ * ack, reads the ring once more and sleeps on the kick eventfd again.
+ * Needs REPLY_ACK and the backend channel; without them, or when the
+ * front-end refuses (QEMU maps the page only with page-per-vq=on), queues
+ * stay on eventfds and the library says so once per connection.
+ */
+#define VHOST_HOST_NOTIFIER_IDLE_US_DEFAULT 1000u
+void vhost_dev_set_host_notifiers(VhostDev *dev, bool enable, unsigned int idle_us);
+bool vhost_dev_host_notifiers_enabled(VhostDev *dev);
+
+/* How the driver's notifications arrived, summed over queues since the start. */
+typedef struct VhostNotifyStats {
+	uint64_t eventfd_kicks;     /* kicks read from kick eventfds */
+	uint64_t doorbell_writes;   /* driver writes seen in a host notifier page */
+	uint64_t polled_requests;   /* buffers found by polling, notifier installed */
+	uint64_t notifier_installs; /* notifiers the front-end accepted */
+	uint64_t notifier_refusals; /* notifiers it refused */
+} VhostNotifyStats;
+void vhost_dev_get_notify_stats(VhostDev *dev, VhostNotifyStats *stats);
+
+/*
+ * Sends BACKEND_VRING_HOST_NOTIFIER_MSG for a queue: with fd >= 0, map size
+ * bytes of fd at offset over the queue's notify area; with fd < 0, remove it
+ * (VHOST_USER_VRING_NOFD_MASK). fd stays the caller's. With REPLY_ACK, done
+ * runs once the front-end answered (accepted true or false), or with false
+ * when the channel closed first; without it, done runs at once with true.
+ * Returns 0 or a negative errno (-ENOTCONN without a backend channel,
+ * -ENOTSUP without HOST_NOTIFIER and BACKEND_SEND_FD negotiated), in which
+ * case done does not run. done may be NULL.
+ */
+typedef void (*VhostAckFunc)(VhostDev *dev, bool accepted, void *data);
+int vhost_queue_set_host_notifier(VhostQueue *queue, int fd, uint64_t size, uint64_t offset,
+                                  VhostAckFunc done, void *data);
+
+/*
  * Guest memory access for devices. Addresses are guest DMA addresses: guest
  * physical, or IOVAs when VIRTIO_F_IOMMU_PLATFORM was negotiated. Ranges
  * must lie fully inside guest memory. map_sg may span several regions and

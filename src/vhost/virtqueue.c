@@ -40,6 +40,7 @@ vhost_queue_init(VhostQueue *q, VhostDev *dev, unsigned int index)
 	q->dev = dev;
 	q->index = index;
 	q->kick_fd = q->call_fd = q->err_fd = -1;
+	vhost_notifier_init(&q->notifier);
 }
 
 static bool queue_usable(VhostQueue *q);
@@ -60,6 +61,9 @@ queue_set_started(VhostQueue *q, bool started)
 	if (q->started == started)
 		return;
 	q->started = started;
+	/* Stopped, disabled or reset: the front-end must not map our page any more. */
+	if (!started)
+		vhost_notifier_drop(q);
 	if (ops->queue_started)
 		ops->queue_started(q->dev->info.opaque, q, q->index, started);
 }
@@ -71,6 +75,7 @@ vhost_queue_reset(VhostQueue *q)
 	unsigned int index = q->index;
 
 	queue_set_started(q, false);
+	vhost_notifier_reset(q);
 	if (q->kick_source)
 		g_source_remove(q->kick_source);
 	if (q->resume_source)
@@ -119,6 +124,8 @@ vhost_queue_dispatch(VhostQueue *q)
 	const VhostDeviceOps *ops = q->dev->info.ops;
 
 	q->budget = MAX(q->num, 1u);
+	if (queue_usable(q))
+		q->seen_avail = ring_read16(&q->avail->idx);
 	if (q->started && !q->broken && ops->queue_kicked)
 		ops->queue_kicked(q->dev->info.opaque, q, q->index);
 }
@@ -199,16 +206,6 @@ static struct {
 	gint64 last_end;
 } kick_poll = { .on = true };
 
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield");
-#endif
-}
-
 /* Returns true when the driver published buffers past seen within the window. */
 static bool
 kick_poll_ring(VhostQueue *q, uint16_t seen)
@@ -219,7 +216,7 @@ kick_poll_ring(VhostQueue *q, uint16_t seen)
 		for (unsigned int i = 0; i < 64; i++) {
 			if (ring_read16(&q->avail->idx) != seen)
 				return true;
-			cpu_relax();
+			vhost_cpu_relax();
 		}
 	} while (g_get_monotonic_time() < deadline);
 	return false;
@@ -259,17 +256,24 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 		q->kick_source = 0;
 		return G_SOURCE_REMOVE;
 	}
+	if (n == (ssize_t)sizeof(value))
+		vhost_notifier_on_kick(q, value);
 	/* The driver publishes its index before it kicks; we read it after the kick. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (usable && queue_usable(q) && !q->resume_source && ring_read16(&q->avail->idx) != before)
 		vhost_queue_dispatch(q);
-	/* Not while the device holds back buffers it has (budget, a pending command). */
+	/*
+	 * Not while the device holds back buffers it has (budget, a pending
+	 * command), nor while a host notifier has the queue polled anyway.
+	 */
 	if (kick_poll.on && q->kick_source == self && queue_usable(q) && !q->resume_source &&
-	    vhost_queue_avail_count(q) == 0) {
+	    q->notifier.state == VHOST_NOTIFIER_OFF && vhost_queue_avail_count(q) == 0) {
 		if (kick_poll_ring(q, ring_read16(&q->avail->idx))) {
 			/* Their kick follows and finds them served, or finds more. */
 			kick_poll.misses = 0;
+			q->unvouched = true;
 			vhost_queue_dispatch(q);
+			q->unvouched = false;
 		} else if (++kick_poll.misses >= KICK_POLL_MISSES) {
 			kick_poll.on = false;
 			kick_poll.short_gaps = 0;
@@ -393,6 +397,18 @@ static bool
 queue_usable(VhostQueue *q)
 {
 	return q->started && !q->broken && q->rings_mapped;
+}
+
+bool
+vhost_queue_usable(VhostQueue *q)
+{
+	return queue_usable(q);
+}
+
+uint16_t
+vhost_queue_read_avail_idx(VhostQueue *q)
+{
+	return ring_read16(&q->avail->idx);
 }
 
 unsigned int
@@ -565,6 +581,12 @@ vhost_queue_pop(VhostQueue *q)
 		return pop_resubmitted(q);
 	avail_idx = ring_read16(&q->avail->idx);
 	if ((uint16_t)(avail_idx - q->last_avail_idx) > q->num) {
+		/*
+		 * Read while polling, with no kick after it: the driver may not have
+		 * finished the write. Nothing yet; a kick brings the verdict.
+		 */
+		if (q->unvouched)
+			return NULL;
 		vhost_queue_mark_broken(q, "available index moved by %u in a ring of %u",
 		                        (uint16_t)(avail_idx - q->last_avail_idx), q->num);
 		return NULL;
