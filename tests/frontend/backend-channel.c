@@ -141,6 +141,7 @@ vfe_bc_handle(VfeFrontend *fe, const VhostUserHeader *hdr, const uint8_t *payloa
 		memcpy(&fe->notifier_area, payload, sizeof(fe->notifier_area));
 		fe->notifier_fd = nfds;
 		fe->have_notifier = true;
+		reply_value = vfe_notifier_apply(fe, &fe->notifier_area, fd);
 		break;
 	default:
 		if (hdr->request >= VHOST_USER_BACKEND_REQUEST_MAX || hdr->request == 0)

@@ -49,6 +49,10 @@ typedef struct VfeQueue {
 	uint16_t *chain_len;
 	uint8_t *head_state;
 	uint64_t calls;
+	/* Host notifier (host-notifier.c), under notifier_lock. */
+	void *notifier_page;
+	size_t notifier_len;
+	uint64_t eventfd_kicks, doorbell_writes;
 } VfeQueue;
 
 typedef struct VfeIotlbEntry {
@@ -101,6 +105,10 @@ struct VfeFrontend {
 	bool have_notifier;
 	VhostUserVringArea notifier_area;
 	int notifier_fd;
+	bool refuse_notifiers;
+	unsigned int notifier_installs, notifier_removals;
+	/* Taken by every kick: a notifier is installed or removed between two kicks. */
+	GMutex notifier_lock;
 	GArray *iotlb_map; /* VfeIotlbEntry, under bc_lock */
 
 	/* Dirty log */
@@ -160,6 +168,12 @@ int vfe_call_fds(VfeFrontend *fe, uint32_t request, const void *payload, size_t 
                  int *reply_fd);
 
 void vfe_backend_channel_stop(VfeFrontend *fe);
+
+/* host-notifier.c */
+uint64_t vfe_notifier_apply(VfeFrontend *fe, const VhostUserVringArea *area, int fd);
+void vfe_notifier_remove(VfeFrontend *fe, unsigned int index);
+void vfe_notifiers_remove_all(VfeFrontend *fe);
+int vfe_notifier_kick(VfeFrontend *fe, unsigned int index);
 void vfe_queues_free(VfeFrontend *fe);
 void vfe_mem_free(VfeFrontend *fe);
 void vfe_state_free(VfeFrontend *fe);

@@ -40,6 +40,7 @@ vfe_alloc_frontend(void)
 	fe->reply_ack = true;
 	g_mutex_init(&fe->send_lock);
 	g_mutex_init(&fe->bc_lock);
+	g_mutex_init(&fe->notifier_lock);
 	g_cond_init(&fe->bc_cond);
 	fe->iotlb_map = g_array_new(FALSE, TRUE, sizeof(VfeIotlbEntry));
 	for (unsigned int i = 0; i < VFE_MAX_QUEUES; i++) {
@@ -289,6 +290,7 @@ void
 vfe_disconnect(VfeFrontend *fe)
 {
 	vfe_backend_channel_stop(fe);
+	vfe_notifiers_remove_all(fe);
 	g_mutex_lock(&fe->send_lock);
 	if (fe->fd >= 0)
 		close(fe->fd);
@@ -423,6 +425,7 @@ vfe_free(VfeFrontend *fe)
 	g_array_unref(fe->iotlb_map);
 	g_mutex_clear(&fe->send_lock);
 	g_mutex_clear(&fe->bc_lock);
+	g_mutex_clear(&fe->notifier_lock);
 	g_cond_clear(&fe->bc_cond);
 	g_free(fe);
 }

@@ -712,7 +712,8 @@ int vfe_queue_add_indirect(VfeFrontend *fe, unsigned int index, const VfeBuf *ou
  * @fe: a front-end
  * @index: a set-up queue
  *
- * Writes the kick eventfd, unconditionally (see vfe_queue_kick_needed()).
+ * Writes the kick eventfd, unconditionally (see vfe_queue_kick_needed()), or,
+ * while the back-end's host notifier is mapped, the queue index into its page.
  *
  * Returns: 0 or a negative errno.
  */
@@ -1016,6 +1017,57 @@ int vfe_last_iotlb_miss(VfeFrontend *fe, uint64_t *iova, uint8_t *perm);
  * Returns: 0, or -ENOENT if none arrived.
  */
 int vfe_last_host_notifier(VfeFrontend *fe, VhostUserVringArea *area, int *fd);
+
+/* ------------------------------------------------------------------------ */
+/* Host notifiers (BACKEND_VRING_HOST_NOTIFIER_MSG), QEMU's side */
+
+/**
+ * vfe_set_host_notifier_refusal:
+ * @fe: a front-end
+ * @refuse: answer every host notifier install with a nonzero ack
+ *
+ * Plays QEMU without page-per-vq=on. Removals are still acked with 0.
+ */
+void vfe_set_host_notifier_refusal(VfeFrontend *fe, bool refuse);
+
+/**
+ * vfe_queue_has_host_notifier:
+ * @fe: a front-end
+ * @index: a queue
+ *
+ * Returns: whether a page is mapped over the queue's notify area: kicks
+ * are then 16-bit writes of @index into it instead of eventfd writes.
+ */
+bool vfe_queue_has_host_notifier(VfeFrontend *fe, unsigned int index);
+
+/**
+ * vfe_wait_host_notifier:
+ * @fe: a front-end with a backend channel
+ * @index: a queue
+ * @installed: the state to wait for
+ * @timeout_ms: how long to wait (negative: the default)
+ *
+ * Returns: 0 once vfe_queue_has_host_notifier() is @installed, or -ETIMEDOUT.
+ */
+int vfe_wait_host_notifier(VfeFrontend *fe, unsigned int index, bool installed, int timeout_ms);
+
+/**
+ * vfe_queue_kick_counts:
+ * @fe: a front-end
+ * @index: a queue
+ * @eventfd_kicks: (out): kicks vfe_queue_kick() wrote to the eventfd
+ * @doorbell_writes: (out): kicks it wrote into a host notifier page
+ */
+void vfe_queue_kick_counts(VfeFrontend *fe, unsigned int index, uint64_t *eventfd_kicks,
+                           uint64_t *doorbell_writes);
+
+/**
+ * vfe_host_notifier_counts:
+ * @fe: a front-end
+ * @installs: (out): pages mapped so far
+ * @removals: (out): removal requests (NOFD) handled so far
+ */
+void vfe_host_notifier_counts(VfeFrontend *fe, unsigned int *installs, unsigned int *removals);
 
 /* ------------------------------------------------------------------------ */
 /* IOTLB (VIRTIO_F_IOMMU_PLATFORM) */

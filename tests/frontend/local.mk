@@ -8,6 +8,7 @@ tests_frontend_libvfe_a_SOURCES = \
 	tests/frontend/memory.c \
 	tests/frontend/queue.c \
 	tests/frontend/backend-channel.c \
+	tests/frontend/host-notifier.c \
 	tests/frontend/state.c
 
 # What a test program linking libvfe needs besides it.

@@ -75,6 +75,7 @@ vfe_queue_clear(VfeQueue *q)
 void
 vfe_queues_free(VfeFrontend *fe)
 {
+	vfe_notifiers_remove_all(fe);
 	for (unsigned int i = 0; i < VFE_MAX_QUEUES; i++)
 		vfe_queue_clear(&fe->queues[i]);
 }
@@ -148,6 +149,7 @@ vfe_queue_setup(VfeFrontend *fe, unsigned int index, unsigned int size, unsigned
 	if (index >= VFE_MAX_QUEUES || size == 0 || size > 32768 || (size & (size - 1)))
 		return -EINVAL;
 	q = &fe->queues[index];
+	vfe_notifier_remove(fe, index);
 	vfe_queue_clear(q);
 	q->size = size;
 	q->flags = flags;
@@ -289,15 +291,12 @@ int
 vfe_queue_kick(VfeFrontend *fe, unsigned int index)
 {
 	VfeQueue *q = vfe_queue_get(fe, index);
-	uint64_t one = 1;
 
 	if (!q)
 		return -EINVAL;
 	/* The avail index store must be visible before the back-end wakes up. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (write(q->kick_fd, &one, sizeof(one)) != sizeof(one))
-		return -errno;
-	return 0;
+	return vfe_notifier_kick(fe, index);
 }
 
 bool
@@ -548,6 +547,8 @@ vfe_queue_get_base(VfeFrontend *fe, unsigned int index, uint32_t *num)
 	size_t size = 0;
 	int r;
 
+	/* QEMU's vhost_user_get_vring_base() takes the notifier away first. */
+	vfe_notifier_remove(fe, index);
 	r = vfe_call(fe, VHOST_USER_GET_VRING_BASE, &state, sizeof(state), &reply, sizeof(reply),
 	             &size);
 	if (r < 0)
