@@ -241,3 +241,11 @@ stress_stats_format(const StressStats *s, double seconds)
 	        s->kicks_skipped, s->latency_hist[0], s->latency_hist[1], s->latency_hist[2],
 	        s->latency_hist[3], s->max_latency_ns / 1e6);
 }
+
+char *
+stress_stats_format_kicks(const StressStats *s)
+{
+	return g_strdup_printf("kicks by eventfd %" G_GUINT64_FORMAT
+	                       ", into the host notifier page %" G_GUINT64_FORMAT,
+	                       s->eventfd_kicks, s->doorbell_kicks);
+}

@@ -52,6 +52,8 @@ typedef struct StressOps {
 
 typedef struct StressStats {
 	uint64_t requests, kicks, kicks_skipped, think_ns;
+	/* Where the kicks went: eventfd, or a host notifier page (doorbell). */
+	uint64_t eventfd_kicks, doorbell_kicks;
 	uint64_t max_latency_ns;
 	uint64_t latency_hist[4]; /* < 100 us, < 1 ms, < 10 ms, >= 10 ms */
 } StressStats;
@@ -92,3 +94,4 @@ bool stress_queue_drain(StressQueue *q, char **why);
 
 /* One line of figures for the log. */
 char *stress_stats_format(const StressStats *s, double seconds);
+char *stress_stats_format_kicks(const StressStats *s);

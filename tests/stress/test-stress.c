@@ -12,8 +12,16 @@
  * Property, besides the driver's (driver.h): the daemon logs no warning.
  * The wire structs come from the kernel's UAPI headers, not from ours.
  *
- * VD_STRESS_REQUESTS sets the total (default 200000; contrib/stress-long.sh
- * runs 10 million), VD_STRESS_SEED the random seed (printed).
+ * Each daemon runs twice: kicked by eventfd, and with --host-notifiers, where
+ * the test front-end maps the daemon's page as QEMU does and kicks become
+ * writes into it. The idle time there is short (NOTIFIER_IDLE_US, inside the
+ * think-time regimes), so that the page comes and goes thousands of times
+ * while requests keep arriving: a request published across a switch must
+ * still be answered within the deadline.
+ *
+ * VD_STRESS_REQUESTS sets the total per mode of kicking (default 200000;
+ * contrib/stress-long.sh runs 10 million), VD_STRESS_SEED the random seed
+ * (printed).
  */
 #include <errno.h>
 #include <gio/gio.h>
@@ -29,6 +37,7 @@
 #define EV_ABS 0x03
 #define ABS_X 0x00
 #define ABS_RANGE 32768
+#define NOTIFIER_IDLE_US 200
 
 static const StressMode modes[] = {
 	{ "EVENT_IDX, 1 in flight, kick each", true, 1, 1, false },
@@ -59,6 +68,7 @@ typedef struct Target {
 
 typedef struct Run {
 	const Target *t;
+	bool notifiers; /* --host-notifiers: the backend channel maps the page */
 	VfeFrontend *fe;
 	char *log_path;
 	GRand *rand;
@@ -322,6 +332,19 @@ connect_session(Run *run, const StressMode *mode)
 	g_assert_cmpint(vfe_negotiate(run->fe, features, UINT64_MAX), ==, 0);
 	g_assert_cmpint(vfe_has_feature(run->fe, VIRTIO_RING_F_EVENT_IDX), ==, mode->event_idx);
 	g_assert_cmpint(vfe_mem_setup(run->fe, RAM_SIZE, 2), ==, 0);
+	if (run->notifiers)
+		g_assert_cmpint(vfe_enable_backend_channel(run->fe), ==, 0);
+}
+
+/* Adds where the kicks of a queue went during a phase to its figures. */
+static void
+count_kicks(Run *run, unsigned int index, const uint64_t before[2])
+{
+	uint64_t eventfd, doorbell;
+
+	vfe_queue_kick_counts(run->fe, index, &eventfd, &doorbell);
+	run->stats[index].eventfd_kicks += eventfd - before[0];
+	run->stats[index].doorbell_kicks += doorbell - before[1];
 }
 
 static void
@@ -340,7 +363,7 @@ run_phase(Run *run, const StressMode *mode, uint64_t n, char **why)
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(t->ops) && t->ops[i]; i++) {
 		StressQueue q;
-		uint64_t share = n * t->share[i] / shares;
+		uint64_t share = n * t->share[i] / shares, kicks[2];
 		bool ok;
 
 		share += share % 2; /* input: whole frames */
@@ -348,7 +371,9 @@ run_phase(Run *run, const StressMode *mode, uint64_t n, char **why)
 		                  run->rand, &run->stats[i]);
 		if (t->phase_begin)
 			t->phase_begin(t->opaque, run->fe, share);
+		vfe_queue_kick_counts(run->fe, i, &kicks[0], &kicks[1]);
 		ok = stress_queue_run(&q, share, true, why);
+		count_kicks(run, i, kicks);
 		if (t->phase_end)
 			ok = t->phase_end(t->opaque, !ok, why) && ok;
 		stress_queue_clear(&q);
@@ -379,11 +404,26 @@ log_warnings(const char *path)
 	return g_string_free(bad, FALSE);
 }
 
+/* The daemon's own count of how notifications reached it (--host-notifiers). */
 static void
-run_target(const Target *t, const char *const *argv)
+log_exit_line(const char *name, const char *path)
+{
+	g_autofree char *text = NULL;
+	const char *line;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return;
+	line = strstr(text, "host notifiers: ");
+	if (line)
+		g_test_message("%s: %.*s", name, (int)strcspn(line, "\n"), line);
+}
+
+static void
+run_target(const Target *t, const char *const *argv, bool notifiers)
 {
 	g_autofree char *dir = g_dir_make_tmp("vd-stress-XXXXXX", NULL);
-	Run run = { .t = t, .rand = g_rand_new_with_seed(seed) };
+	g_autofree char *notifier_arg = g_strdup_printf("--host-notifiers=%u", NOTIFIER_IDLE_US);
+	Run run = { .t = t, .notifiers = notifiers, .rand = g_rand_new_with_seed(seed) };
 	g_autoptr(GPtrArray) full = g_ptr_array_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree char *warnings = NULL;
@@ -398,6 +438,8 @@ run_target(const Target *t, const char *const *argv)
 	g_ptr_array_add(full, run.log_path);
 	for (; *argv; argv++)
 		g_ptr_array_add(full, (char *)*argv);
+	if (notifiers)
+		g_ptr_array_add(full, notifier_arg);
 	g_ptr_array_add(full, NULL);
 	run.fe = vfe_spawn((const char *const *)full->pdata, &error);
 	g_assert_no_error(error);
@@ -435,8 +477,16 @@ run_target(const Target *t, const char *const *argv)
 		g_autofree char *line =
 		        stress_stats_format(&run.stats[i], (stress_now_ns() - t0) / 1e9);
 
+		g_autofree char *kicks = stress_stats_format_kicks(&run.stats[i]);
+
 		g_test_message("%s queue %u: %s", t->name, i, line);
+		g_test_message("%s queue %u: %s", t->name, i, kicks);
+		/* The page was really used: the driver wrote its doorbell there. */
+		if (notifiers && run.stats[i].doorbell_kicks == 0)
+			g_error("%s queue %u: no kick went into the host notifier page", t->name,
+			        i);
 	}
+	log_exit_line(t->name, run.log_path);
 	warnings = log_warnings(run.log_path);
 	if (warnings)
 		g_error("%s logged warnings:\n%s", t->name, warnings);
@@ -456,17 +506,17 @@ built(const char *rel)
 }
 
 static void
-test_echo(void)
+test_echo(gconstpointer notifiers)
 {
 	g_autofree char *prog = built("tests/vhost/echo-daemon");
 	const char *argv[] = { prog, NULL };
 	const Target t = { "echo-daemon", 1, 256, { 45 }, { &echo_ops } };
 
-	run_target(&t, argv);
+	run_target(&t, argv, notifiers != NULL);
 }
 
 static void
-test_gpu(void)
+test_gpu(gconstpointer notifiers)
 {
 	g_autofree char *prog = built("src/vhost-desktop-gpu");
 	const char *argv[] = { prog, NULL };
@@ -474,11 +524,11 @@ test_gpu(void)
 		"vhost-desktop-gpu", 2, 256, { 25, 10 }, { &gpu_ctrl_ops, &gpu_cursor_ops }
 	};
 
-	run_target(&t, argv);
+	run_target(&t, argv, notifiers != NULL);
 }
 
 static void
-test_input(void)
+test_input(gconstpointer notifiers)
 {
 	g_autofree char *prog = built("src/vhost-desktop-input");
 	g_autofree char *dir = g_dir_make_tmp("vd-stress-input-XXXXXX", NULL);
@@ -491,7 +541,7 @@ test_input(void)
 		input_phase_end
 	};
 
-	run_target(&t, argv);
+	run_target(&t, argv, notifiers != NULL);
 	g_test_message("vhost-desktop-input: %u injections retried while the device was not "
 	               "running yet",
 	               inj.not_running);
@@ -510,8 +560,11 @@ main(int argc, char **argv)
 	seed = s ? (guint32)g_ascii_strtoull(s, NULL, 10) : (guint32)g_get_real_time();
 	g_test_message("%" G_GUINT64_FORMAT " requests in all, seed %u (VD_STRESS_SEED to repeat)",
 	               total_requests, seed);
-	g_test_add_func("/stress/echo", test_echo);
-	g_test_add_func("/stress/gpu", test_gpu);
-	g_test_add_func("/stress/input", test_input);
+	g_test_add_data_func("/stress/echo", NULL, test_echo);
+	g_test_add_data_func("/stress/gpu", NULL, test_gpu);
+	g_test_add_data_func("/stress/input", NULL, test_input);
+	g_test_add_data_func("/stress/echo/host-notifiers", "on", test_echo);
+	g_test_add_data_func("/stress/gpu/host-notifiers", "on", test_gpu);
+	g_test_add_data_func("/stress/input/host-notifiers", "on", test_input);
 	return g_test_run();
 }

@@ -17,3 +17,9 @@ check_PROGRAMS += tests/vhost/test-fault
 TESTS += tests/vhost/test-fault
 tests_vhost_test_fault_SOURCES = tests/vhost/test-fault.c
 tests_vhost_test_fault_LDADD = src/vhost/libvhost.a $(GLIB_LIBS)
+
+check_PROGRAMS += tests/vhost/test-host-notifier
+TESTS += tests/vhost/test-host-notifier
+tests_vhost_test_host_notifier_SOURCES = tests/vhost/test-host-notifier.c
+tests_vhost_test_host_notifier_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_vhost_test_host_notifier_LDADD = tests/frontend/libvfe.a $(GLIB_LIBS)
