@@ -328,7 +328,8 @@ main(int argc, char **argv)
 	}
 	device = vd_gpu_device_new(gpu);
 	if (m.control) {
-		control = vd_gpu_control_new(gpu, m.control, &error);
+		control =
+		        vd_gpu_control_new(gpu, vd_gpu_device_get_vhost(device), m.control, &error);
 		if (!control) {
 			g_printerr("%s: %s\n", g_get_prgname(), error->message);
 			status = EXIT_FAILURE;

@@ -48,6 +48,25 @@ daemon_init(void)
 	daemon_log_setup();
 }
 
+/* --host-notifiers[=IDLE_US]: the value is optional, so GOption hands it over raw. */
+static gboolean
+parse_host_notifiers(const char *name, const char *value, gpointer data, GError **error)
+{
+	DaemonOptions *opts = data;
+	guint64 us = VHOST_HOST_NOTIFIER_IDLE_US_DEFAULT;
+
+	if (value && (!g_ascii_string_to_unsigned(value, 10, 1, 1000000, &us, NULL))) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+		            _("--host-notifiers=%s: give the idle time in microseconds, 1 to "
+		              "1000000 (default %u)"),
+		            value, VHOST_HOST_NOTIFIER_IDLE_US_DEFAULT);
+		return FALSE;
+	}
+	opts->host_notifiers = TRUE;
+	opts->host_notifier_idle_us = (unsigned int)us;
+	return TRUE;
+}
+
 GOptionGroup *
 daemon_option_group(DaemonOptions *opts)
 {
@@ -67,9 +86,16 @@ daemon_option_group(DaemonOptions *opts)
 		  N_("Confine the daemon once it serves: on (refused system calls fail with EPERM; "
 		     "the default), strict (they kill it) or off"),
 		  N_("MODE") },
+		{ "host-notifiers", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+		  (gpointer)parse_host_notifiers,
+		  N_("Offer host notifiers: while a queue is busy the guest's notifications are "
+		     "memory writes into a page the front-end maps (QEMU: page-per-vq=on) and the "
+		     "daemon polls the ring; after IDLE_US microseconds without a request (default "
+		     "1000) it sleeps on the kick eventfd again"),
+		  N_("IDLE_US") },
 		G_OPTION_ENTRY_NULL
 	};
-	GOptionGroup *group = g_option_group_new("daemon", "", "", NULL, NULL);
+	GOptionGroup *group = g_option_group_new("daemon", "", "", opts, NULL);
 
 	opts->fd = -1;
 	g_option_group_add_entries(group, entries);
@@ -249,6 +275,21 @@ sandbox_enter(const DaemonOptions *opts, GError **error)
 	return daemon_sandbox_enter(opts->sandbox_mode, &sandbox, error);
 }
 
+/* The line at exit that says whether host notifiers were used, and how much. */
+static void
+log_notify_stats(VhostDev *dev)
+{
+	VhostNotifyStats st;
+
+	vhost_dev_get_notify_stats(dev, &st);
+	/* %llu, not G_GUINT64_FORMAT: xgettext cannot see through the macro. */
+	g_message(_("host notifiers: %llu kicks by eventfd, %llu doorbell writes, %llu requests "
+	            "found by polling; %llu notifiers installed, %llu refused"),
+	          (unsigned long long)st.eventfd_kicks, (unsigned long long)st.doorbell_writes,
+	          (unsigned long long)st.polled_requests, (unsigned long long)st.notifier_installs,
+	          (unsigned long long)st.notifier_refusals);
+}
+
 int
 daemon_run(VhostDev *dev, const DaemonOptions *opts)
 {
@@ -260,6 +301,8 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	current_loop = &dl;
 	vhost_dev_set_disconnect_handler(dev, on_disconnect, &dl);
 
+	if (opts->host_notifiers)
+		vhost_dev_set_host_notifiers(dev, true, opts->host_notifier_idle_us);
 	if (opts->fd >= 0) {
 		dl.single_connection = TRUE;
 		vhost_dev_attach(dev, opts->fd);
@@ -291,6 +334,8 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	daemon_notify("READY=1");
 	g_main_loop_run(dl.loop);
 	daemon_notify("STOPPING=1");
+	if (opts->host_notifiers)
+		log_notify_stats(dev);
 out:
 	vhost_dev_set_disconnect_handler(dev, NULL, NULL);
 	vhost_dev_detach(dev);

@@ -18,7 +18,9 @@ typedef struct DaemonOptions {
 	gboolean print_capabilities;
 	gboolean verbose;
 	gboolean version;
-	char *sandbox_arg;              /* --sandbox=on|strict|off */
+	char *sandbox_arg;       /* --sandbox=on|strict|off */
+	gboolean host_notifiers; /* --host-notifiers[=IDLE_US] */
+	unsigned int host_notifier_idle_us;
 	DaemonSandboxMode sandbox_mode; /* parsed by daemon_options_check() */
 	/* What this daemon needs confined, beyond every daemon's needs; set by main. */
 	const DaemonSandbox *sandbox;

@@ -64,3 +64,23 @@ daemon_dbus_server_new(const char *path, GError **error)
 		g_prefix_error(error, "--control=%s: ", path);
 	return server;
 }
+
+GVariant *
+daemon_dbus_vhost_property(VhostDev *dev, const char *prop)
+{
+	VhostNotifyStats st;
+	GVariantBuilder b;
+
+	if (g_str_equal(prop, "HostNotifiers"))
+		return g_variant_new_boolean(vhost_dev_host_notifiers_enabled(dev));
+	if (!g_str_equal(prop, "NotifyStats"))
+		return NULL;
+	vhost_dev_get_notify_stats(dev, &st);
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a{st}"));
+	g_variant_builder_add(&b, "{st}", "eventfd-kicks", (guint64)st.eventfd_kicks);
+	g_variant_builder_add(&b, "{st}", "doorbell-writes", (guint64)st.doorbell_writes);
+	g_variant_builder_add(&b, "{st}", "polled-requests", (guint64)st.polled_requests);
+	g_variant_builder_add(&b, "{st}", "notifier-installs", (guint64)st.notifier_installs);
+	g_variant_builder_add(&b, "{st}", "notifier-refusals", (guint64)st.notifier_refusals);
+	return g_variant_builder_end(&b);
+}

@@ -4,6 +4,8 @@
 
 #include <gio/gio.h>
 
+#include "vhost/vhost.h"
+
 /*
  * `gdbus call --address` and other message-bus clients greet their peer with
  * org.freedesktop.DBus.Hello (and AddMatch for signals). Answers them as a
@@ -18,3 +20,10 @@ guint daemon_dbus_peer_export_bus(GDBusConnection *conn);
  * (daemon_socket_path_prepare). NULL with an error naming --control and PATH.
  */
 GDBusServer *daemon_dbus_server_new(const char *path, GError **error);
+
+/*
+ * The properties both interfaces take from the daemon's VhostDev:
+ * HostNotifiers (b, --host-notifiers) and NotifyStats (a{st}, the counters of
+ * vhost_dev_get_notify_stats). NULL for any other property.
+ */
+GVariant *daemon_dbus_vhost_property(VhostDev *dev, const char *prop);

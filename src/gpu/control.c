@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The org.vhostdesktop.Gpu1 D-Bus interface on a peer-to-peer GDBusServer:
- * list outputs, hotplug and resize them, take screenshots.
+ * list outputs, hotplug and resize them, take screenshots; the vhost-user
+ * connection's notification figures as properties.
  */
 #define G_LOG_DOMAIN "vd-gpu"
 
@@ -18,6 +19,7 @@
 
 struct VdGpuControl {
 	VdGpu *gpu;
+	VhostDev *vhost;
 	char *path;
 	GDBusServer *server;
 	GDBusNodeInfo *node;
@@ -133,7 +135,23 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 	g_dbus_method_invocation_return_value(inv, NULL);
 }
 
-static const GDBusInterfaceVTable vtable = { .method_call = method_call };
+static GVariant *
+get_property(GDBusConnection *conn, const char *sender, const char *object_path,
+             const char *interface_name, const char *prop, GError **error, gpointer user_data)
+{
+	VdGpuControl *c = user_data;
+	GVariant *v = daemon_dbus_vhost_property(c->vhost, prop);
+
+	if (!v)
+		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, _("no property %s"),
+		            prop);
+	return v;
+}
+
+static const GDBusInterfaceVTable vtable = {
+	.method_call = method_call,
+	.get_property = get_property,
+};
 
 static void
 connection_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
@@ -162,11 +180,12 @@ new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
 }
 
 VdGpuControl *
-vd_gpu_control_new(VdGpu *gpu, const char *path, GError **error)
+vd_gpu_control_new(VdGpu *gpu, VhostDev *vhost, const char *path, GError **error)
 {
 	g_autoptr(VdGpuControl) c = g_new0(VdGpuControl, 1);
 
 	c->gpu = gpu;
+	c->vhost = vhost;
 	c->path = g_strdup(path);
 	c->connections = g_ptr_array_new_with_free_func(g_object_unref);
 	c->node = g_dbus_node_info_new_for_xml(vd_gpu_dbus_xml, error);

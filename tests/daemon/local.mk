@@ -7,3 +7,6 @@ TESTS += tests/daemon/test-daemon
 # Messages reach the journal when stderr is /dev/null (libvirt).
 TESTS += tests/daemon/journal.sh tests/daemon/socket-errors.sh tests/daemon/sandbox.sh
 EXTRA_DIST += tests/daemon/journal.sh tests/daemon/socket-errors.sh tests/daemon/sandbox.sh
+# The exact messages about the options both daemons share.
+TESTS += tests/daemon/option-errors.sh
+EXTRA_DIST += tests/daemon/option-errors.sh

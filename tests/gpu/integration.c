@@ -241,6 +241,21 @@ dbus_call(Fixture *f, const char *method, GVariant *params, GError **error)
 }
 
 GVariant *
+dbus_get_property(Fixture *f, const char *name)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) r = g_dbus_connection_call_sync(
+	        f->bus, NULL, "/org/vhostdesktop/Gpu1", "org.freedesktop.DBus.Properties", "Get",
+	        g_variant_new("(ss)", "org.vhostdesktop.Gpu1", name), G_VARIANT_TYPE("(v)"),
+	        G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+	GVariant *v;
+
+	g_assert_no_error(error);
+	g_variant_get(r, "(v)", &v);
+	return v;
+}
+
+GVariant *
 dbus_call_fd(Fixture *f, const char *method, GVariant *params, int fd, GError **error)
 {
 	g_autoptr(GUnixFDList) fds = g_unix_fd_list_new();

@@ -48,6 +48,8 @@ uint32_t transfer(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, u
 uint32_t set_scanout(Fixture *f, uint32_t scanout, uint32_t id, uint32_t w, uint32_t h);
 uint32_t flush(Fixture *f, uint32_t id, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 GVariant *dbus_call(Fixture *f, const char *method, GVariant *params, GError **error);
+/* A property of org.vhostdesktop.Gpu1, which must be there. */
+GVariant *dbus_get_property(Fixture *f, const char *name);
 /* A call that also passes fd (index 0 of its fd list); fd stays the caller's. */
 GVariant *dbus_call_fd(Fixture *f, const char *method, GVariant *params, int fd, GError **error);
 /* A call that must fail with the D-Bus error name and exactly that message. */

@@ -37,8 +37,9 @@ tests_gpu_test_random_LDADD = $(GPU_TEST_LDADD)
 check_PROGRAMS += tests/gpu/test-integration
 TESTS += tests/gpu/test-integration
 tests_gpu_test_integration_SOURCES = tests/gpu/test-integration.c tests/gpu/integration.c \
-	tests/gpu/integration.h tests/gpu/png-decode.h
+	tests/gpu/integration.h tests/gpu/png-decode.h tests/notify-stats.h
 tests_gpu_test_integration_CPPFLAGS = $(GPU_TEST_CPPFLAGS) -I$(top_srcdir)/tests/frontend \
+	-I$(top_srcdir)/tests \
 	-DGPU_DAEMON=\"$(abs_top_builddir)/src/vhost-desktop-gpu\"
 tests_gpu_test_integration_CFLAGS = $(GPU_TEST_CFLAGS)
 tests_gpu_test_integration_LDADD = $(VFE_LIBS) $(GPU_TEST_LDADD)

@@ -5,7 +5,8 @@
  * checked after TRANSFER + FLUSH both headless (D-Bus screenshot) and on a
  * GPU socket peer that plays QEMU's display side; cursor messages; display
  * hotplug with the config-change message; a peer that never answers GET_EDID;
- * --dmabuf in 2D (a dmabuf through /dev/udmabuf where the kernel has it).
+ * --dmabuf in 2D (a dmabuf through /dev/udmabuf where the kernel has it);
+ * the HostNotifiers and NotifyStats properties with and without --host-notifiers.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "frontend.h"
 #include "gpu/qemu-socket.h"
 #include "integration.h"
+#include "notify-stats.h"
 #include "png-decode.h"
 
 static void
@@ -450,6 +452,44 @@ test_dmabuf_2d(Fixture *f, gconstpointer data)
 	g_assert_cmphex(ctrl_wait(f, CTRL, &resp, sizeof(resp), -1), ==, VIRTIO_GPU_RESP_OK_NODATA);
 }
 
+/* Two outputs as fixture_setup, with --host-notifiers=50 when data is TRUE. */
+static void
+notify_setup(Fixture *f, gconstpointer data)
+{
+	const char *const args[] = { "--outputs=2", "--output-size=640x480",
+		                     "--output-size=320x200",
+		                     GPOINTER_TO_INT(data) ? "--host-notifiers=50" : NULL, NULL };
+
+	fixture_start(f, args);
+}
+
+/*
+ * HostNotifiers and NotifyStats, with and without --host-notifiers (data), after
+ * requests on both queues, none of which may go unanswered.
+ */
+static void
+test_notify_props(Fixture *f, gconstpointer data)
+{
+	gboolean notifiers = GPOINTER_TO_INT(data);
+	struct virtio_gpu_ctrl_hdr req = { .type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO };
+	struct virtio_gpu_update_cursor move = { .hdr.type = VIRTIO_GPU_CMD_MOVE_CURSOR };
+	struct virtio_gpu_resp_display_info info;
+	g_autoptr(GVariant) on = NULL;
+	g_autoptr(GVariant) stats = NULL;
+
+	for (unsigned int i = 0; i < 20; i++) {
+		g_assert_cmphex(ctrl(f, &req, sizeof(req), &info, sizeof(info)), ==,
+		                VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+		g_assert_cmpuint(info.pmodes[1].r.width, ==, 320);
+		move.pos.x = i;
+		ctrl_send(f, CURSOR, &move, sizeof(move), NULL, 0);
+		ctrl_wait(f, CURSOR, NULL, 0, 5000);
+	}
+	on = dbus_get_property(f, "HostNotifiers");
+	stats = dbus_get_property(f, "NotifyStats");
+	notify_props_check(on, stats, notifiers);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -464,5 +504,9 @@ main(int argc, char **argv)
 	ADD("/gpu/integration/socket-edid-never-answered", test_socket_edid_never_answered);
 	g_test_add("/gpu/integration/dmabuf-2d", Fixture, NULL, dmabuf_setup, test_dmabuf_2d,
 	           fixture_teardown);
+	g_test_add("/gpu/integration/notify-stats", Fixture, GINT_TO_POINTER(FALSE), notify_setup,
+	           test_notify_props, fixture_teardown);
+	g_test_add("/gpu/integration/host-notifiers", Fixture, GINT_TO_POINTER(TRUE), notify_setup,
+	           test_notify_props, fixture_teardown);
 	return g_test_run();
 }

@@ -40,7 +40,7 @@ EXTRA_DIST += tests/data/input
 # The daemon through the test front-end (libvfe) and its D-Bus control socket.
 check_PROGRAMS += tests/input/test-integration
 TESTS += tests/input/test-integration
-tests_input_test_integration_SOURCES = tests/input/test-integration.c
+tests_input_test_integration_SOURCES = tests/input/test-integration.c tests/notify-stats.h
 tests_input_test_integration_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_input_test_integration_LDADD = $(VFE_LIBS)
 EXTRA_tests_input_test_integration_DEPENDENCIES = src/vhost-desktop-input

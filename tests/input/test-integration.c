@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "frontend/frontend.h"
+#include "notify-stats.h"
 
 #define QSIZE 4
 #define TIMEOUT 5000
@@ -556,6 +557,42 @@ test_stuck_guest(Fixture *f, gconstpointer data)
 	g_assert_cmpint(got[9].value, ==, got[6].value + 1);
 }
 
+/* A key and a release reach the guest, which reads them as a driver would. */
+static void
+key_traffic(Fixture *f)
+{
+	static const Ev want[] = { { EV_KEY, KEY_A, 1 },
+		                   { EV_SYN, SYN_REPORT, 0 },
+		                   { EV_KEY, KEY_A, 0 },
+		                   { EV_SYN, SYN_REPORT, 0 } };
+	Ev got[G_N_ELEMENTS(want)];
+
+	start_guest(f);
+	call_ok(f, "PressKey", g_variant_new("(q)", KEY_A));
+	call_ok(f, "ReleaseKey", g_variant_new("(q)", KEY_A));
+	read_events(f, got, G_N_ELEMENTS(got));
+	assert_events(got, want, G_N_ELEMENTS(want));
+}
+
+/*
+ * HostNotifiers and NotifyStats, with and without --host-notifiers (data), after
+ * events the guest reads, none of which may be lost.
+ */
+static void
+test_notify_props(Fixture *f, gconstpointer data)
+{
+	gboolean notifiers = GPOINTER_TO_INT(data);
+	const char *const args[] = { "--keyboard", notifiers ? "--host-notifiers" : NULL, NULL };
+	g_autoptr(GVariant) on = NULL;
+	g_autoptr(GVariant) stats = NULL;
+
+	fixture_setup(f, args);
+	key_traffic(f);
+	on = get_prop(f, "HostNotifiers");
+	stats = get_prop(f, "NotifyStats");
+	notify_props_check(on, stats, notifiers);
+}
+
 static void
 test_migration(Fixture *f, gconstpointer data)
 {
@@ -811,5 +848,9 @@ main(int argc, char **argv)
 	g_test_add_func("/input/integration/libvirt-fd", test_libvirt_fd);
 	g_test_add("/input/integration/stuck-guest", Fixture, NULL, NULL, test_stuck_guest,
 	           fixture_teardown);
+	g_test_add("/input/integration/notify-stats", Fixture, GINT_TO_POINTER(FALSE), NULL,
+	           test_notify_props, fixture_teardown);
+	g_test_add("/input/integration/host-notifiers", Fixture, GINT_TO_POINTER(TRUE), NULL,
+	           test_notify_props, fixture_teardown);
 	return g_test_run();
 }

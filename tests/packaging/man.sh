@@ -1,8 +1,8 @@
 #!/bin/bash
 # Both man pages render without a single warning: groff with all warnings, and man(1) as
-# a user runs it; they document every option of --help and every method of their D-Bus
-# interface with its signature, have the sections a user looks for, and name installed
-# paths as configured (no @variable@ left).
+# a user runs it; they document every option of --help, every method of their D-Bus
+# interface with its signature and every property, have the sections a user looks for,
+# and name installed paths as configured (no @variable@ left).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 pages="data/vhost-desktop-gpu.1 data/vhost-desktop-input.1"
@@ -41,15 +41,19 @@ for p in $pages; do
 	if [ -z "$missing" ]; then echo "ok $n - $p documents every option of --help"; else
 		echo "not ok $n - $p documents every option of --help (missing:$missing)"; fi
 
-	# Every method of the interface, as NAME( in the page, with its arguments' types.
+	# Every method of the interface, as NAME( in the page, with its arguments' types, and
+	# every property, in bold.
 	n=$((n + 1))
 	case $p in *gpu*) xml=org.vhostdesktop.Gpu1.xml ;; *) xml=org.vhostdesktop.Input1.xml ;; esac
 	missing=
 	for m in $(grep -oE '<method name="[A-Za-z]+"' "$top_srcdir/data/$xml" | cut -d'"' -f2); do
 		grep -qE "^\.BI? $m\(" "$f" || grep -qE "\" $m\(" "$f" || missing="$missing $m"
 	done
-	if [ -z "$missing" ]; then echo "ok $n - $p documents every method of $xml"; else
-		echo "not ok $n - $p documents every method of $xml (missing:$missing)"; fi
+	for m in $(grep -oE '<property name="[A-Za-z]+"' "$top_srcdir/data/$xml" | cut -d'"' -f2); do
+		grep -qE "^\.BR? $m( |\$)" "$f" || missing="$missing $m"
+	done
+	if [ -z "$missing" ]; then echo "ok $n - $p documents every method and property of $xml"; else
+		echo "not ok $n - $p documents every method and property of $xml (missing:$missing)"; fi
 
 	n=$((n + 1))
 	missing=
