@@ -149,7 +149,7 @@ bool vhost_dev_host_notifiers_enabled(VhostDev *dev);
 /* How the driver's notifications arrived, summed over queues since the start. */
 typedef struct VhostNotifyStats {
 	uint64_t eventfd_kicks;     /* kicks read from kick eventfds */
-	uint64_t doorbell_writes;   /* driver writes seen in a host notifier page */
+	uint64_t doorbell_writes;   /* doorbell found written in a page (once per look) */
 	uint64_t polled_requests;   /* buffers found by polling, notifier installed */
 	uint64_t notifier_installs; /* notifiers the front-end accepted */
 	uint64_t notifier_refusals; /* notifiers it refused */
