@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define G_LOG_DOMAIN "daemon"
 
+#include <glib/gi18n.h>
+
 #include "daemon/dbus-peer.h"
 #include "daemon/listen.h"
 
@@ -66,15 +68,18 @@ daemon_dbus_server_new(const char *path, GError **error)
 }
 
 GVariant *
-daemon_dbus_vhost_property(VhostDev *dev, const char *prop)
+daemon_dbus_vhost_property(VhostDev *dev, const char *prop, GError **error)
 {
 	VhostNotifyStats st;
 	GVariantBuilder b;
 
 	if (g_str_equal(prop, "HostNotifiers"))
 		return g_variant_new_boolean(vhost_dev_host_notifiers_enabled(dev));
-	if (!g_str_equal(prop, "NotifyStats"))
+	if (!g_str_equal(prop, "NotifyStats")) {
+		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, _("no property %s"),
+		            prop);
 		return NULL;
+	}
 	vhost_dev_get_notify_stats(dev, &st);
 	g_variant_builder_init(&b, G_VARIANT_TYPE("a{st}"));
 	g_variant_builder_add(&b, "{st}", "eventfd-kicks", (guint64)st.eventfd_kicks);

@@ -24,6 +24,7 @@ GDBusServer *daemon_dbus_server_new(const char *path, GError **error);
 /*
  * The properties both interfaces take from the daemon's VhostDev:
  * HostNotifiers (b, --host-notifiers) and NotifyStats (a{st}, the counters of
- * vhost_dev_get_notify_stats). NULL for any other property.
+ * vhost_dev_get_notify_stats). For any other property: NULL and a D-Bus
+ * UnknownProperty error, so that a get_property handler can end with it.
  */
-GVariant *daemon_dbus_vhost_property(VhostDev *dev, const char *prop);
+GVariant *daemon_dbus_vhost_property(VhostDev *dev, const char *prop, GError **error);

@@ -140,12 +140,8 @@ get_property(GDBusConnection *conn, const char *sender, const char *object_path,
              const char *interface_name, const char *prop, GError **error, gpointer user_data)
 {
 	VdGpuControl *c = user_data;
-	GVariant *v = daemon_dbus_vhost_property(c->vhost, prop);
 
-	if (!v)
-		g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, _("no property %s"),
-		            prop);
-	return v;
+	return daemon_dbus_vhost_property(c->vhost, prop, error);
 }
 
 static const GDBusInterfaceVTable vtable = {

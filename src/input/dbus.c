@@ -269,7 +269,6 @@ input_dbus_get_property(GDBusConnection *conn, const char *sender, const char *p
 	InputDbus *dbus = user_data;
 	const InputDesc *desc = input_device_get_desc(dbus->dev);
 	InputDeviceStats stats;
-	GVariant *v;
 
 	input_device_get_stats(dbus->dev, &stats);
 	if (g_str_equal(prop, "Name"))
@@ -289,11 +288,7 @@ input_dbus_get_property(GDBusConnection *conn, const char *sender, const char *p
 		return g_variant_new_uint64(stats.delivered);
 	if (g_str_equal(prop, "DroppedFrames"))
 		return g_variant_new_uint64(stats.dropped_frames);
-	v = daemon_dbus_vhost_property(input_device_get_vhost(dbus->dev), prop);
-	if (v)
-		return v;
-	g_set_error(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, _("no property %s"), prop);
-	return NULL;
+	return daemon_dbus_vhost_property(input_device_get_vhost(dbus->dev), prop, error);
 }
 
 static const GDBusInterfaceVTable input_dbus_vtable = {
