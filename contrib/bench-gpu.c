@@ -10,9 +10,16 @@
  *   (c) the limit of the path on this machine: one memcpy of the frame plus
  *       moving it through a Unix socketpair to a reading thread. The limit's
  *       frames/s over the second back-end's is printed as the "ceiling": the
- *       largest frames/s ratio any back-end sending pixels could reach here.
+ *       largest frames/s ratio any back-end sending pixels could reach here;
+ *   (d) for the first back-end only, one daemon kicked by eventfd and one
+ *       with --host-notifiers (kicks as writes into a page it polls): round
+ *       trip of one small command, and CPU time per request of the daemon
+ *       process and of the driving thread, back to back and with think time
+ *       (200 us, below the default idle of 1000 us; 2 ms, above it). The
+ *       "guest" is a thread of this process: the VM exit a doorbell write
+ *       saves a real guest is not in these figures.
  *
- * Usage: bench-gpu [--frames=N] [--small=N] [--rounds=N] [BINARY...]
+ * Usage: bench-gpu [--frames=N] [--small=N] [--notify=N] [--rounds=N] [BINARY...]
  * Default binaries: src/vhost-desktop-gpu (next to this program's build
  * tree) and /usr/lib/qemu/vhost-user-gpu. Not a test: numbers, not verdicts.
  */
@@ -23,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -209,10 +217,15 @@ run_one(Bench *b, const void *req, size_t len)
 	return wait_cmds(b, 1, true);
 }
 
+/*
+ * Spawns binary (with option, if any), sets up the queues, the GPU socket and
+ * the full-frame resource. With channel, also the backend channel, on which
+ * --host-notifiers hands over its page.
+ */
 static int
-bench_setup(Bench *b, const char *binary, GError **error)
+bench_setup(Bench *b, const char *binary, const char *option, bool channel, GError **error)
 {
-	const char *argv[] = { binary, NULL };
+	const char *argv[] = { binary, option, NULL };
 	int sv[2];
 	size_t alen = bench_attach_pages_len(FRAME_BYTES);
 	g_autofree uint8_t *a = NULL;
@@ -234,8 +247,9 @@ bench_setup(Bench *b, const char *binary, GError **error)
 	if (!b->fe)
 		return -1;
 	if (vfe_negotiate(b->fe, ~(1ull << 33), UINT64_MAX) < 0 ||
-	    vfe_mem_setup(b->fe, RAM_SIZE, 2) < 0 || vfe_queue_setup(b->fe, 0, 256, 0) < 0 ||
-	    vfe_queue_setup(b->fe, 1, 16, 0) < 0) {
+	    vfe_mem_setup(b->fe, RAM_SIZE, 2) < 0 ||
+	    (channel && vfe_enable_backend_channel(b->fe) < 0) ||
+	    vfe_queue_setup(b->fe, 0, 256, 0) < 0 || vfe_queue_setup(b->fe, 1, 16, 0) < 0) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "vhost-user setup failed");
 		return -1;
 	}
@@ -323,6 +337,19 @@ pct(double *v, unsigned int n, double p)
 	return v[MIN(n - 1, (unsigned int)(p * n))];
 }
 
+/* The small commands of (b) and (d): a 64x64 resource made and dropped. */
+static const struct virtio_gpu_resource_create_2d small_create = {
+	.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+	.resource_id = 2,
+	.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
+	.width = 64,
+	.height = 64,
+};
+static const struct virtio_gpu_resource_unref small_unref = {
+	.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
+	.resource_id = 2,
+};
+
 static Result
 bench_run(const char *binary, unsigned int frames, unsigned int small)
 {
@@ -336,17 +363,6 @@ bench_run(const char *binary, unsigned int frames, unsigned int small)
 		.r = { 0, 0, W, H },
 		.resource_id = 1,
 	};
-	struct virtio_gpu_resource_create_2d c = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
-		.resource_id = 2,
-		.format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM,
-		.width = 64,
-		.height = 64,
-	};
-	struct virtio_gpu_resource_unref u = {
-		.hdr.type = VIRTIO_GPU_CMD_RESOURCE_UNREF,
-		.resource_id = 2,
-	};
 	g_autofree double *ft = g_new(double, frames);
 	g_autofree double *st = g_new(double, small);
 	g_autoptr(GError) error = NULL;
@@ -355,7 +371,7 @@ bench_run(const char *binary, unsigned int frames, unsigned int small)
 	gint64 start, total;
 	guint64 updates;
 
-	if (bench_setup(&b, binary, &error) < 0) {
+	if (bench_setup(&b, binary, NULL, false, &error) < 0) {
 		g_printerr("%s: %s\n", binary, error ? error->message : "setup failed");
 		bench_teardown(&b);
 		return r;
@@ -420,8 +436,8 @@ bench_run(const char *binary, unsigned int frames, unsigned int small)
 	for (unsigned int i = 0; i < small; i++) {
 		double t0 = now_us();
 
-		add_cmd(&b, 2, &c, sizeof(c));
-		add_cmd(&b, 3, &u, sizeof(u));
+		add_cmd(&b, 2, &small_create, sizeof(small_create));
+		add_cmd(&b, 3, &small_unref, sizeof(small_unref));
 		vfe_queue_kick(b.fe, 0);
 		if (wait_cmds(&b, 2, false) < 0) {
 			g_printerr("%s: small command lost\n", binary);
@@ -512,6 +528,168 @@ median(double *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* CPU time of a process, all its threads (exited ones too), in microseconds. */
+static double
+process_cpu_us(GPid pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+	g_autofree char *stat = NULL;
+	unsigned long long utime, stime;
+	struct timespec ts;
+	const char *p;
+	clockid_t clk;
+
+	/* The same sum as utime + stime of /proc/PID/stat, but in ns, not clock ticks. */
+	if (clock_getcpuclockid(pid, &clk) == 0 && clock_gettime(clk, &ts) == 0)
+		return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+	if (!g_file_get_contents(path, &stat, NULL, NULL) || !(p = strrchr(stat, ')')) ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+	           &stime) != 2)
+		return 0;
+	return (utime + stime) * 1e6 / sysconf(_SC_CLK_TCK);
+}
+
+/* CPU time of the calling thread (the "guest" driving the queue), in microseconds. */
+static double
+thread_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + ru.ru_utime.tv_usec +
+	       ru.ru_stime.tv_usec;
+}
+
+/* (d): one load in one kick mode. CPU times are per request. */
+typedef struct {
+	double median_us, p99_us;
+	double daemon_cpu_us, driver_cpu_us;
+	uint64_t eventfd_kicks, doorbell_writes;
+	unsigned int installs, removals;
+	bool ok;
+} KickResult;
+
+/*
+ * The loads of (d): sleep before each request, and the share of --notify they
+ * run. 200 us stays below the daemon's default idle time (1000 us), so the page
+ * stays; 2 ms is above it, so the page comes and goes around each request.
+ */
+static const struct {
+	const char *name;
+	unsigned int think_us, div;
+} kick_loads[] = {
+	{ "back to back", 0, 1 },
+	{ "think 200 us", 200, 4 },
+	{ "think 2 ms", 2000, 10 },
+};
+#define KICK_LOADS G_N_ELEMENTS(kick_loads)
+
+/* Requests of load l out of --notify=n: even, so that the resource is gone at the end. */
+static unsigned int
+kick_load_requests(unsigned int n, unsigned int l)
+{
+	return MAX(2, n / kick_loads[l].div & ~1u);
+}
+
+/*
+ * n (even) small commands, CREATE_2D and UNREF of a 64x64 resource in turn, one in
+ * flight, think_us of sleep before each. The window starts and ends with no
+ * page mapped, so that it holds the daemon's polling after the last request.
+ */
+static bool
+kick_load(Bench *b, unsigned int n, unsigned int think_us, KickResult *r)
+{
+	g_autofree double *t = g_new(double, n);
+	GPid pid = vfe_child_pid(b->fe);
+	uint64_t kicks[2];
+	unsigned int maps[2];
+	double cpu, drv;
+
+	vfe_wait_host_notifier(b->fe, 0, false, 1000);
+	vfe_queue_kick_counts(b->fe, 0, &kicks[0], &kicks[1]);
+	vfe_host_notifier_counts(b->fe, &maps[0], &maps[1]);
+	cpu = process_cpu_us(pid);
+	drv = thread_cpu_us();
+	for (unsigned int i = 0; i < n; i++) {
+		double t0;
+
+		if (think_us)
+			g_usleep(think_us);
+		t0 = now_us();
+		if (run_one(b, i % 2 ? (const void *)&small_unref : &small_create,
+		            i % 2 ? sizeof(small_unref) : sizeof(small_create)) < 0)
+			return false;
+		t[i] = now_us() - t0;
+	}
+	vfe_wait_host_notifier(b->fe, 0, false, 1000);
+	r->daemon_cpu_us = (process_cpu_us(pid) - cpu) / n;
+	r->driver_cpu_us = (thread_cpu_us() - drv) / n;
+	vfe_queue_kick_counts(b->fe, 0, &r->eventfd_kicks, &r->doorbell_writes);
+	r->eventfd_kicks -= kicks[0];
+	r->doorbell_writes -= kicks[1];
+	vfe_host_notifier_counts(b->fe, &r->installs, &r->removals);
+	r->installs -= maps[0];
+	r->removals -= maps[1];
+	r->median_us = pct(t, n, 0.5);
+	r->p99_us = pct(t, n, 0.99);
+	r->ok = true;
+	return true;
+}
+
+/* (d) for one mode: a fresh daemon, eventfd kicks or --host-notifiers, every load. */
+static void
+kick_mode(const char *binary, bool notifiers, unsigned int n, KickResult *res)
+{
+	g_autoptr(GError) error = NULL;
+	KickResult warm;
+	Bench b = { 0 };
+
+	if (bench_setup(&b, binary, notifiers ? "--host-notifiers" : NULL, true, &error) < 0)
+		g_printerr("%s: %s\n", binary, error ? error->message : "setup failed");
+	else if (kick_load(&b, 100, 0, &warm))
+		for (unsigned int l = 0; l < KICK_LOADS; l++)
+			if (!kick_load(&b, kick_load_requests(n, l), kick_loads[l].think_us,
+			               &res[l]))
+				break;
+	bench_teardown(&b);
+}
+
+static void
+print_kick_line(const char *mode, const KickResult *r)
+{
+	printf("    %-8s median %.1f us, p99 %.1f us; CPU per request: daemon %.1f us, driver "
+	       "%.1f us; kicks %" G_GUINT64_FORMAT " by eventfd, %" G_GUINT64_FORMAT
+	       " into the page; page mapped %u times, taken back %u\n",
+	       mode, r->median_us, r->p99_us, r->daemon_cpu_us, r->driver_cpu_us, r->eventfd_kicks,
+	       r->doorbell_writes, r->installs, r->removals);
+}
+
+static void
+kick_run(const char *binary, unsigned int n)
+{
+	KickResult ev[KICK_LOADS] = { 0 }, hn[KICK_LOADS] = { 0 };
+
+	kick_mode(binary, false, n, ev);
+	kick_mode(binary, true, n, hn);
+	printf("(d) %s, eventfd kicks vs --host-notifiers (idle 1000 us): one small command in "
+	       "flight (CREATE_2D or UNREF 64x64)\n",
+	       binary);
+	for (unsigned int l = 0; l < KICK_LOADS; l++) {
+		printf("  %s, %u requests:\n", kick_loads[l].name, kick_load_requests(n, l));
+		if (!ev[l].ok || !hn[l].ok) {
+			printf("    failed\n");
+			continue;
+		}
+		print_kick_line("eventfd", &ev[l]);
+		print_kick_line("notifier", &hn[l]);
+		printf("    notifier/eventfd: median %.2fx, p99 %.2fx; CPU per request: daemon "
+		       "%.2fx, driver %.2fx\n",
+		       hn[l].median_us / ev[l].median_us, hn[l].p99_us / ev[l].p99_us,
+		       hn[l].daemon_cpu_us / ev[l].daemon_cpu_us,
+		       hn[l].driver_cpu_us / ev[l].driver_cpu_us);
+	}
+}
+
 /*
  * With several rounds, the first two back-ends alternate, so a machine that
  * gets busier or quieter during the run weighs on both alike; the ratios are
@@ -554,11 +732,14 @@ print_rounds_summary(const char *const *list, Result (*res)[2], const double *li
 int
 main(int argc, char **argv)
 {
-	int frames = 300, small = 3000, rounds = 1;
+	int frames = 300, small = 3000, notify = 5000, rounds = 1;
 	g_auto(GStrv) binaries = NULL;
 	GOptionEntry entries[] = {
 		{ "frames", 0, 0, G_OPTION_ARG_INT, &frames, "Full frames per back-end", "N" },
 		{ "small", 0, 0, G_OPTION_ARG_INT, &small, "Small command pairs per back-end",
+		  "N" },
+		{ "notify", 0, 0, G_OPTION_ARG_INT, &notify,
+		  "Small commands per kick mode for the first back-end, back to back (0: skip)",
 		  "N" },
 		{ "rounds", 0, 0, G_OPTION_ARG_INT, &rounds,
 		  "Run everything N times, alternating the back-ends, and print the median ratios",
@@ -582,6 +763,7 @@ main(int argc, char **argv)
 	}
 	frames = CLAMP(frames, 10, 100000);
 	small = CLAMP(small, 10, 1000000);
+	notify = CLAMP(notify, 0, 1000000);
 	rounds = CLAMP(rounds, 1, 1000);
 	list = binaries ? (const char *const *)binaries : defaults;
 	while (list[n] && n < 8)
@@ -619,6 +801,8 @@ main(int argc, char **argv)
 			       list[0], list[1], pairs[k][0].fps / pairs[k][1].fps,
 			       pairs[k][0].small_median_us / pairs[k][1].small_median_us,
 			       lim_fps[k] / pairs[k][1].fps);
+		if (notify > 0 && access(list[0], X_OK) == 0)
+			kick_run(list[0], (unsigned int)notify);
 	}
 	if (n >= 2 && rounds > 1)
 		print_rounds_summary(list, pairs, lim_ms, lim_fps, (unsigned int)rounds);
