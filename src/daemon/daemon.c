@@ -275,6 +275,28 @@ sandbox_enter(const DaemonOptions *opts, GError **error)
 	return daemon_sandbox_enter(opts->sandbox_mode, &sandbox, error);
 }
 
+/*
+ * --host-notifiers; VD_HOST_NOTIFIER_HOLDOFF_MS sets the least time between
+ * taking a queue's page away and offering it again (vhost.h says why QEMU
+ * needs one), for front-ends that do not and for tests.
+ */
+static void
+host_notifiers_setup(VhostDev *dev, const DaemonOptions *opts)
+{
+	const char *holdoff = g_getenv("VD_HOST_NOTIFIER_HOLDOFF_MS");
+	guint64 ms;
+
+	vhost_dev_set_host_notifiers(dev, true, opts->host_notifier_idle_us);
+	if (!holdoff)
+		return;
+	if (g_ascii_string_to_unsigned(holdoff, 10, 0, 60000, &ms, NULL))
+		vhost_dev_set_host_notifier_holdoff(dev, (unsigned int)ms);
+	else
+		g_warning(_("VD_HOST_NOTIFIER_HOLDOFF_MS=%s is not 0 to 60000 (milliseconds); "
+		            "keeping %u"),
+		          holdoff, VHOST_HOST_NOTIFIER_HOLDOFF_MS_DEFAULT);
+}
+
 /* The line at exit that says whether host notifiers were used, and how much. */
 static void
 log_notify_stats(VhostDev *dev)
@@ -302,7 +324,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	vhost_dev_set_disconnect_handler(dev, on_disconnect, &dl);
 
 	if (opts->host_notifiers)
-		vhost_dev_set_host_notifiers(dev, true, opts->host_notifier_idle_us);
+		host_notifiers_setup(dev, opts);
 	if (opts->fd >= 0) {
 		dl.single_connection = TRUE;
 		vhost_dev_attach(dev, opts->fd);

@@ -1181,6 +1181,7 @@ vhost_dev_new(const VhostDeviceInfo *info)
 	vhost_log_init(&dev->log);
 	vhost_inflight_init(&dev->inflight);
 	vhost_backend_init(&dev->backend);
+	dev->notifiers.holdoff_ms = VHOST_HOST_NOTIFIER_HOLDOFF_MS_DEFAULT;
 	dev->transfer.fd = -1;
 	for (unsigned int i = 0; i < info->num_queues; i++)
 		vhost_queue_init(&dev->queues[i], dev, i);

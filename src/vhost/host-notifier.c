@@ -46,6 +46,28 @@ vhost_dev_set_host_notifiers(VhostDev *dev, bool enable, unsigned int idle_us)
 	dev->notifiers.idle_us = idle_us ? idle_us : VHOST_HOST_NOTIFIER_IDLE_US_DEFAULT;
 }
 
+void
+vhost_dev_set_host_notifier_holdoff(VhostDev *dev, unsigned int ms)
+{
+	dev->notifiers.holdoff_ms = ms;
+}
+
+/* The front-end is taking the page away (or did, as QEMU on GET_VRING_BASE). */
+static void
+note_removal(VhostQueue *q)
+{
+	q->dev->notifiers.last_removal[q->index] = g_get_monotonic_time();
+}
+
+/* Whether the queue's page was taken away too recently to offer it again. */
+static bool
+in_holdoff(VhostQueue *q)
+{
+	gint64 last = q->dev->notifiers.last_removal[q->index];
+
+	return last && g_get_monotonic_time() - last < (gint64)q->dev->notifiers.holdoff_ms * 1000;
+}
+
 bool
 vhost_dev_host_notifiers_enabled(VhostDev *dev)
 {
@@ -330,6 +352,7 @@ begin_removal(VhostQueue *q)
 	g_debug("%s: queue %u idle for %u us: removing its host notifier", vhost_dev_name(q->dev),
 	        q->index, q->dev->notifiers.idle_us);
 	notifier_set_state(q, VHOST_NOTIFIER_REMOVING);
+	note_removal(q);
 	send_removal(q);
 }
 
@@ -378,7 +401,7 @@ vhost_notifier_on_kick(VhostQueue *q, uint64_t kicks)
 
 	q->dev->notifiers.stats.eventfd_kicks += kicks;
 	if (n->state != VHOST_NOTIFIER_OFF || !vhost_notifier_usable(q->dev) ||
-	    !vhost_queue_usable(q) || !page_ensure(q))
+	    !vhost_queue_usable(q) || in_holdoff(q) || !page_ensure(q))
 		return;
 	__atomic_store_n(n->page, DOORBELL_IDLE, __ATOMIC_RELAXED);
 	n->last_activity = g_get_monotonic_time();
@@ -399,6 +422,7 @@ vhost_notifier_drop(VhostQueue *q)
 
 	if (was == VHOST_NOTIFIER_OFF)
 		return;
+	note_removal(q);
 	notifier_set_state(q, VHOST_NOTIFIER_OFF);
 	/* A removal already on its way serves the ring when it is acked. */
 	if (was != VHOST_NOTIFIER_REMOVING)

@@ -120,6 +120,9 @@ typedef struct VhostNotifierConfig {
 	bool refused; /* by this connection's front-end: eventfds only */
 	bool warned;
 	uint64_t last_ticket;
+	unsigned int holdoff_ms;
+	/* When each queue's page was last taken away (monotonic us; 0: never). */
+	gint64 last_removal[VHOST_MAX_QUEUES];
 	VhostNotifyStats stats;
 } VhostNotifierConfig;
 

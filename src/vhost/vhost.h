@@ -144,6 +144,16 @@ int vhost_dev_notify_config_change(VhostDev *dev);
  */
 #define VHOST_HOST_NOTIFIER_IDLE_US_DEFAULT 1000u
 void vhost_dev_set_host_notifiers(VhostDev *dev, bool enable, unsigned int idle_us);
+/*
+ * The least time between taking a queue's page away and offering it again.
+ * QEMU 10 frees a removed page in an RCU callback and aborts when the same
+ * queue's page is removed again before that ran (vhost-user.c:
+ * vhost_user_host_notifier_remove, assertion '!n->unmap_addr'), some tens
+ * of milliseconds later; it removes it itself whenever it stops the device.
+ * 0 turns the hold-off off (for front-ends without that limit, and tests).
+ */
+#define VHOST_HOST_NOTIFIER_HOLDOFF_MS_DEFAULT 1000u
+void vhost_dev_set_host_notifier_holdoff(VhostDev *dev, unsigned int ms);
 bool vhost_dev_host_notifiers_enabled(VhostDev *dev);
 
 /* How the driver's notifications arrived, summed over queues since the start. */

@@ -52,6 +52,7 @@ typedef struct VfeQueue {
 	/* Host notifier (host-notifier.c), under notifier_lock. */
 	void *notifier_page;
 	size_t notifier_len;
+	gint64 notifier_unmapped; /* when an installed page was last removed */
 	uint64_t eventfd_kicks, doorbell_writes;
 } VfeQueue;
 
@@ -107,6 +108,8 @@ struct VfeFrontend {
 	int notifier_fd;
 	bool refuse_notifiers;
 	unsigned int notifier_installs, notifier_removals;
+	int notifier_grace_ms;                /* QEMU's RCU delay to emulate, 0: none */
+	unsigned int notifier_early_removals; /* under notifier_lock */
 	/* Taken by every kick: a notifier is installed or removed between two kicks. */
 	GMutex notifier_lock;
 	GArray *iotlb_map; /* VfeIotlbEntry, under bc_lock */

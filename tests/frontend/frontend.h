@@ -1031,6 +1031,26 @@ int vfe_last_host_notifier(VfeFrontend *fe, VhostUserVringArea *area, int *fd);
 void vfe_set_host_notifier_refusal(VfeFrontend *fe, bool refuse);
 
 /**
+ * vfe_set_host_notifier_grace:
+ * @fe: a front-end
+ * @ms: QEMU's delay before it frees a removed page (0: not emulated, the default)
+ *
+ * QEMU 10 aborts when a queue's page is removed again (by the back-end, or
+ * by QEMU itself on GET_VRING_BASE) before its RCU callback freed the
+ * previous one, some tens of milliseconds later. With @ms set, such an early
+ * removal is counted (vfe_host_notifier_early_removals()) and logged.
+ */
+void vfe_set_host_notifier_grace(VfeFrontend *fe, int ms);
+
+/**
+ * vfe_host_notifier_early_removals:
+ * @fe: a front-end
+ *
+ * Returns: removals that came within the grace time of the previous one.
+ */
+unsigned int vfe_host_notifier_early_removals(VfeFrontend *fe);
+
+/**
  * vfe_queue_has_host_notifier:
  * @fe: a front-end
  * @index: a queue

@@ -17,13 +17,31 @@
 
 #include "frontend-private.h"
 
-/* Called with notifier_lock held; the caller unmaps what it returns. */
+/*
+ * Called with notifier_lock held; the caller unmaps what it returns. QEMU 10
+ * frees a removed page in an RCU callback and aborts when the same queue's
+ * page is removed again before it ran (vhost_user_host_notifier_remove:
+ * assertion '!n->unmap_addr'); with a grace time set, such a removal is
+ * counted and said as the back-end bug it is for QEMU.
+ */
 static void *
-take_page(VfeQueue *q, size_t *len)
+take_page(VfeFrontend *fe, unsigned int index, size_t *len)
 {
+	VfeQueue *q = &fe->queues[index];
 	void *page = q->notifier_page;
+	gint64 now = g_get_monotonic_time();
 
 	*len = q->notifier_len;
+	if (!page)
+		return NULL;
+	if (fe->notifier_grace_ms && q->notifier_unmapped &&
+	    now - q->notifier_unmapped < (gint64)fe->notifier_grace_ms * 1000) {
+		fe->notifier_early_removals++;
+		g_message("back-end bug: queue %u's host notifier removed %" G_GINT64_FORMAT
+		          " us after the previous removal; QEMU 10 would abort",
+		          index, now - q->notifier_unmapped);
+	}
+	q->notifier_unmapped = now;
 	q->notifier_page = NULL;
 	q->notifier_len = 0;
 	return page;
@@ -38,7 +56,7 @@ vfe_notifier_remove(VfeFrontend *fe, unsigned int index)
 	if (index >= VFE_MAX_QUEUES)
 		return;
 	g_mutex_lock(&fe->notifier_lock);
-	page = take_page(&fe->queues[index], &len);
+	page = take_page(fe, index, &len);
 	g_mutex_unlock(&fe->notifier_lock);
 	if (page)
 		munmap(page, len);
@@ -165,4 +183,23 @@ vfe_wait_host_notifier(VfeFrontend *fe, unsigned int index, bool installed, int 
 	}
 	g_mutex_unlock(&fe->bc_lock);
 	return 0;
+}
+
+void
+vfe_set_host_notifier_grace(VfeFrontend *fe, int ms)
+{
+	g_mutex_lock(&fe->notifier_lock);
+	fe->notifier_grace_ms = ms;
+	g_mutex_unlock(&fe->notifier_lock);
+}
+
+unsigned int
+vfe_host_notifier_early_removals(VfeFrontend *fe)
+{
+	unsigned int n;
+
+	g_mutex_lock(&fe->notifier_lock);
+	n = fe->notifier_early_removals;
+	g_mutex_unlock(&fe->notifier_lock);
+	return n;
 }

@@ -440,6 +440,8 @@ run_target(const Target *t, const char *const *argv, bool notifiers)
 		g_ptr_array_add(full, (char *)*argv);
 	if (notifiers)
 		g_ptr_array_add(full, notifier_arg);
+	/* As many transitions as the think times make: no hold-off between them. */
+	g_setenv("VD_HOST_NOTIFIER_HOLDOFF_MS", "0", TRUE);
 	g_ptr_array_add(full, NULL);
 	run.fe = vfe_spawn((const char *const *)full->pdata, &error);
 	g_assert_no_error(error);
