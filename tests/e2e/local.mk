@@ -3,6 +3,7 @@
 e2e_tests = \
 	tests/e2e/boot.sh \
 	tests/e2e/gpu-fb.sh \
+	tests/e2e/host-notifiers.sh \
 	tests/e2e/gpu-virgl.sh \
 	tests/e2e/gpu-virgl-mesa.sh \
 	tests/e2e/udmabuf.sh \
