@@ -167,32 +167,49 @@ doorbell_take(VhostNotifier *n)
 
 /* ---- polling ---- */
 
-/* Dispatches the device for buffers past seen_avail; rung: a doorbell vouches for them. */
+/*
+ * Dispatches the device for buffers past seen_avail. rung: the doorbell was
+ * written; vouched: after the index we see now was already in memory.
+ */
 static void
-serve_polled(VhostQueue *q, bool rung)
+serve_polled(VhostQueue *q, uint16_t idx, bool rung, bool vouched)
 {
 	VhostDev *dev = q->dev;
-	uint16_t idx = vhost_queue_read_avail_idx(q);
 
 	if (rung)
 		dev->notifiers.stats.doorbell_writes++;
 	if (q->notifier.state == VHOST_NOTIFIER_ON)
 		dev->notifiers.stats.polled_requests += (uint16_t)(idx - q->seen_avail);
-	q->unvouched = !rung;
+	q->unvouched = !vouched;
 	vhost_queue_dispatch(q);
 	q->unvouched = false;
 }
 
-/* One look at the ring and the doorbell: true when there was something to serve. */
+/*
+ * One look at the ring and the doorbell: true when there was something to
+ * serve. The index is read before the doorbell is re-armed, so that a
+ * doorbell found written at the next look came after that index was in
+ * memory and vouches for it if it is still there; a doorbell that is only
+ * still written from before (its request served by polling) vouches for
+ * nothing newer.
+ */
 static bool
 poll_once(VhostQueue *q)
 {
-	bool rung = doorbell_take(&q->notifier);
+	VhostNotifier *n = &q->notifier;
+	uint16_t idx = vhost_queue_read_avail_idx(q);
+	bool rung, vouched;
 
-	if (!rung && vhost_queue_read_avail_idx(q) == q->seen_avail)
+	/* The index before the doorbell, on weakly ordered CPUs too. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	rung = doorbell_take(n);
+	vouched = rung && idx == n->idx_armed;
+
+	n->idx_armed = idx;
+	if (!rung && idx == q->seen_avail)
 		return false;
-	q->notifier.last_activity = g_get_monotonic_time();
-	serve_polled(q, rung);
+	n->last_activity = g_get_monotonic_time();
+	serve_polled(q, idx, rung, vouched);
 	return true;
 }
 
@@ -403,7 +420,8 @@ vhost_notifier_on_kick(VhostQueue *q, uint64_t kicks)
 	if (n->state != VHOST_NOTIFIER_OFF || !vhost_notifier_usable(q->dev) ||
 	    !vhost_queue_usable(q) || in_holdoff(q) || !page_ensure(q))
 		return;
-	__atomic_store_n(n->page, DOORBELL_IDLE, __ATOMIC_RELAXED);
+	n->idx_armed = vhost_queue_read_avail_idx(q);
+	__atomic_store_n(n->page, DOORBELL_IDLE, __ATOMIC_RELEASE);
 	n->last_activity = g_get_monotonic_time();
 	/* Polling from now on: the front-end may switch before its ack reaches us. */
 	notifier_set_state(q, VHOST_NOTIFIER_INSTALLING);

@@ -110,6 +110,7 @@ typedef struct VhostNotifier {
 	size_t page_size;
 	GSource *poll; /* the polling source, while not OFF */
 	gint64 last_activity;
+	uint16_t idx_armed; /* avail->idx read just before the doorbell was re-armed */
 	/* The request whose ack still matters (0: none); older acks are stale. */
 	uint64_t ticket;
 } VhostNotifier;
