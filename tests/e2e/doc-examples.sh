@@ -48,7 +48,8 @@ start_doc()
 		case $tag in
 		DAEMON)
 			# As a user's shell would run it; PATH finds the built daemons.
-			eval "$rest" >"$XDG_RUNTIME_DIR/daemon-$i.log" 2>&1 &
+			# exec: the pid we stop later is the daemon's, not a shell's around it.
+			eval "exec $rest" >"$XDG_RUNTIME_DIR/daemon-$i.log" 2>&1 &
 			vd_backend_pids+=($!)
 			vd_backend_names+=("doc-$i")
 			sock=$(eval "printf '%s\n' $rest" | sed -n 's/^--socket-path=//p')
