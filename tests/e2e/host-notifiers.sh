@@ -138,12 +138,6 @@ fi
 vd_guest_start "$guest" $(vd_vhost_user_args gpu vhost-user-gpu-pci page-per-vq=on) \
 	$(vd_vhost_user_args input vhost-user-input-pci page-per-vq=on)
 
-inject()
-{
-	gdbus call --address "unix:path=$input_ctl" --dest org.vhostdesktop.Input1 \
-		--object-path /org/vhostdesktop/Input1 --method "org.vhostdesktop.Input1.$1" "${@:2}" \
-		>>"$VD_WORK/gdbus.log" 2>&1
-}
 
 screen_ok=1
 injected=1
@@ -154,10 +148,7 @@ if vd_wait_serial '^@@VD-E2E-READY@@$' 120; then
 	else
 		sed 's/^/# /' "$VD_WORK/compare.log"
 	fi
-	inject InjectEvents "[(3,0,100),(3,1,200),(1,272,1),(2,8,1),(2,11,120),(3,0,101),(3,1,201),(0,0,0)]" &&
-		inject MoveAbsolute 1919 1079 &&
-		inject Button 272 false &&
-		injected=0
+	vd_inject_tablet_script "$input_ctl" && injected=0
 fi
 vd_check "page-per-vq=on: screendump shows the guest's framebuffer pixel for pixel" \
 	test "$screen_ok" -eq 0
@@ -165,22 +156,9 @@ vd_check "page-per-vq=on: guest powers off by itself" vd_guest_wait 150
 out=$(vd_guest_output)
 printf '%s\n' "$out" | sed 's/^/# guest: /'
 [ -s "$VD_WORK/gdbus.log" ] && sed 's/^/# gdbus: /' "$VD_WORK/gdbus.log"
-expected='EV 3 0 100
-EV 3 1 200
-EV 1 272 1
-EV 2 8 1
-EV 2 11 120
-EV 3 0 101
-EV 3 1 201
-EV 0 0 0
-EV 3 0 1919
-EV 3 1 1079
-EV 0 0 0
-EV 1 272 0
-EV 0 0 0'
 events_ok()
 {
-	[ "$injected" -eq 0 ] && [ "$(grep '^EV ' <<<"$out")" = "$expected" ]
+	[ "$injected" -eq 0 ] && [ "$(grep '^EV ' <<<"$out")" = "$VD_TABLET_EVENTS" ]
 }
 vd_check "page-per-vq=on: guest read the 13 events injected over D-Bus, in order" events_ok
 

@@ -91,19 +91,6 @@ mt_args=
 # shellcheck disable=SC2046 # the words are meant to split
 vd_guest_start "$guest" $(vd_vhost_user_args input vhost-user-input-pci) $kbd_args $mt_args
 
-inject()
-{
-	inject_to "$ctl" "$@"
-}
-
-inject_to()
-{
-	local to=$1
-	shift
-	gdbus call --address "unix:path=$to" --dest org.vhostdesktop.Input1 \
-		--object-path /org/vhostdesktop/Input1 --method "org.vhostdesktop.Input1.$1" "${@:2}" \
-		>>"$VD_WORK/gdbus.log" 2>&1
-}
 
 # The keyboard daemon's Leds property, polled until Caps Lock (bit 1) shows or 20 s pass.
 leds=
@@ -125,13 +112,10 @@ poll_leds()
 injected=1
 if vd_wait_serial '^@@VD-E2E-READY@@$' 150; then
 	vd_diag "guest reading events $(vd_guest_elapsed) s after QEMU started"
-	inject InjectEvents "[(3,0,100),(3,1,200),(1,272,1),(2,8,1),(2,11,120),(3,0,101),(3,1,201),(0,0,0)]" &&
-		inject MoveAbsolute 1919 1079 &&
-		inject Button 272 false &&
-		injected=0
+	vd_inject_tablet_script "$ctl" && injected=0
 	# Two contacts; the guest's input core drops the first ABS_MT_SLOT (slot 0 is current).
 	if [ "$mt_ok" -eq 0 ]; then
-		inject_to "$mt_ctl" Touch 0 down 10 11 && inject_to "$mt_ctl" Touch 1 down 30 31 ||
+		vd_input_call "$mt_ctl" Touch 0 down 10 11 && vd_input_call "$mt_ctl" Touch 1 down 30 31 ||
 			injected=1
 	fi
 fi
@@ -188,18 +172,5 @@ else
 	vd_not_ok "multitouch daemon did not start"
 fi
 vd_check "events injected over D-Bus were accepted" test "$injected" -eq 0
-expected='EV 3 0 100
-EV 3 1 200
-EV 1 272 1
-EV 2 8 1
-EV 2 11 120
-EV 3 0 101
-EV 3 1 201
-EV 0 0 0
-EV 3 0 1919
-EV 3 1 1079
-EV 0 0 0
-EV 1 272 0
-EV 0 0 0'
 vd_check "guest read the 13 events in order from /dev/input/eventN, the 8-event frame whole" \
-	test "$(grep '^EV ' <<<"$out")" = "$expected"
+	test "$(grep '^EV ' <<<"$out")" = "$VD_TABLET_EVENTS"

@@ -465,3 +465,38 @@ GUEST
 	vd_backend_stop gpu
 	return "$ok"
 }
+
+# Calls METHOD of the input daemon on control socket CTL with ARGS (gdbus's syntax);
+# gdbus's output goes to $VD_WORK/gdbus.log. Usage: vd_input_call CTL METHOD ARGS...
+vd_input_call()
+{
+	gdbus call --address "unix:path=$1" --dest org.vhostdesktop.Input1 \
+		--object-path /org/vhostdesktop/Input1 --method "org.vhostdesktop.Input1.$2" "${@:3}" \
+		>>"$VD_WORK/gdbus.log" 2>&1
+}
+
+# The tablet script: an 8-event frame through InjectEvents, a move to the corner of a
+# 1920x1080 tablet, a button release, into the daemon on control socket CTL; and what a
+# guest reading the tablet's evdev node must see, in order (VD_TABLET_EVENTS, one
+# "EV type code value" line each). Usage: vd_inject_tablet_script CTL
+vd_inject_tablet_script()
+{
+	vd_input_call "$1" InjectEvents \
+		"[(3,0,100),(3,1,200),(1,272,1),(2,8,1),(2,11,120),(3,0,101),(3,1,201),(0,0,0)]" &&
+		vd_input_call "$1" MoveAbsolute 1919 1079 &&
+		vd_input_call "$1" Button 272 false
+}
+# shellcheck disable=SC2034 # used by the scripts that source this file
+VD_TABLET_EVENTS='EV 3 0 100
+EV 3 1 200
+EV 1 272 1
+EV 2 8 1
+EV 2 11 120
+EV 3 0 101
+EV 3 1 201
+EV 0 0 0
+EV 3 0 1919
+EV 3 1 1079
+EV 0 0 0
+EV 1 272 0
+EV 0 0 0'
