@@ -133,26 +133,15 @@ removals(VfeFrontend *fe)
 	return out;
 }
 
-/* Waits until the front-end handled more than n removal requests. */
+/* Waits until count(fe) (installs, removals) is past n. */
 static void
-wait_removals_past(VfeFrontend *fe, unsigned int n)
+wait_past(VfeFrontend *fe, unsigned int (*count)(VfeFrontend *), unsigned int n)
 {
 	gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
 
-	while (removals(fe) <= n && g_get_monotonic_time() < deadline)
-		g_usleep(1000);
-	g_assert_cmpuint(removals(fe), >, n);
-}
-
-/* Waits until the front-end mapped more than n pages (it may be gone again). */
-static void
-wait_installs_past(VfeFrontend *fe, unsigned int n)
-{
-	gint64 deadline = g_get_monotonic_time() + WAIT_MS * 1000;
-
-	while (installs(fe) <= n && g_get_monotonic_time() < deadline)
+	while (count(fe) <= n && g_get_monotonic_time() < deadline)
 		g_usleep(100);
-	g_assert_cmpuint(installs(fe), >, n);
+	g_assert_cmpuint(count(fe), >, n);
 }
 
 /*
@@ -170,7 +159,7 @@ echo_through_page(VfeFrontend *fe, unsigned int n)
 		assert_echo(fe, "eventfd kick");
 		g_usleep(1000);
 	} while (installs(fe) <= installed && g_get_monotonic_time() < deadline);
-	wait_installs_past(fe, installed);
+	wait_past(fe, installs, installed);
 	before = doorbells(fe);
 	for (unsigned int i = 0; i < n; i++) {
 		g_autofree char *msg = g_strdup_printf("doorbell %u", i);
@@ -292,7 +281,7 @@ test_stop_paths(void)
 	echo_through_page(f.fe, 5);
 	removed = removals(f.fe);
 	g_assert_cmpint(vfe_queue_enable(f.fe, 0, false), ==, 0);
-	wait_removals_past(f.fe, removed);
+	wait_past(f.fe, removals, removed);
 	g_assert_false(vfe_queue_has_host_notifier(f.fe, 0));
 	g_assert_cmpint(vfe_queue_enable(f.fe, 0, true), ==, 0);
 	echo_through_page(f.fe, 5);
@@ -306,7 +295,7 @@ test_stop_paths(void)
 	/* Device reset, then a new set-up. */
 	removed = removals(f.fe);
 	g_assert_cmpint(vfe_request(f.fe, VHOST_USER_RESET_DEVICE, NULL, 0, NULL, 0), ==, 0);
-	wait_removals_past(f.fe, removed);
+	wait_past(f.fe, removals, removed);
 	g_assert_false(vfe_queue_has_host_notifier(f.fe, 0));
 	g_assert_cmpint(vfe_set_features(f.fe, vfe_features(f.fe)), ==, 0);
 	g_assert_cmpint(vfe_queue_setup(f.fe, 0, 8, 0), ==, 0);
