@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 typedef void (*VdGpuCmdHandler)(VdGpu *gpu, VdGpuCmd *cmd);
 

@@ -82,15 +82,17 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 	VdGpuControl *c = user_data;
 	VdGpu *gpu = c->gpu;
 	guint32 output = 0, width = 0, height = 0;
+	bool connected = false;
 	int ret;
 
 	if (g_str_equal(method, "ListOutputs")) {
 		GVariantBuilder b;
 
 		g_variant_builder_init(&b, G_VARIANT_TYPE("a(ubuu)"));
-		for (unsigned int i = 0; i < gpu->opts.num_outputs; i++)
-			g_variant_builder_add(&b, "(ubuu)", i, gpu->outputs[i].connected,
-			                      gpu->outputs[i].width, gpu->outputs[i].height);
+		for (unsigned int i = 0; i < vd_gpu_options(gpu)->num_outputs; i++) {
+			vd_gpu_output_get(gpu, i, &connected, &width, &height);
+			g_variant_builder_add(&b, "(ubuu)", i, connected, width, height);
+		}
 		g_dbus_method_invocation_return_value(inv, g_variant_new("(a(ubuu))", &b));
 		return;
 	}
@@ -116,20 +118,21 @@ method_call(GDBusConnection *conn, const char *sender, const char *object_path,
 	} else {
 		g_variant_get(params, "(u)", &output);
 	}
-	if (output >= gpu->opts.num_outputs) {
-		return_errno(inv, -ENOENT, output, gpu->opts.num_outputs);
+	if (output >= vd_gpu_options(gpu)->num_outputs) {
+		return_errno(inv, -ENOENT, output, vd_gpu_options(gpu)->num_outputs);
 		return;
 	}
 	if (g_str_equal(method, "Resize")) {
-		ret = vd_gpu_output_set(gpu, output, gpu->outputs[output].connected, width, height);
-	} else {
-		const VdGpuOutput *out = &gpu->outputs[output];
+		uint32_t old_width, old_height;
 
-		ret = vd_gpu_output_set(gpu, output, g_str_equal(method, "Connect"), out->width,
-		                        out->height);
+		vd_gpu_output_get(gpu, output, &connected, &old_width, &old_height);
+		ret = vd_gpu_output_set(gpu, output, connected, width, height);
+	} else {
+		vd_gpu_output_get(gpu, output, &connected, &width, &height);
+		ret = vd_gpu_output_set(gpu, output, g_str_equal(method, "Connect"), width, height);
 	}
 	if (ret < 0) {
-		return_errno(inv, ret, output, gpu->opts.num_outputs);
+		return_errno(inv, ret, output, vd_gpu_options(gpu)->num_outputs);
 		return;
 	}
 	g_dbus_method_invocation_return_value(inv, NULL);

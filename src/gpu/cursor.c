@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 static bool
 cursor_check_scanout(VdGpu *gpu, VdGpuCmd *cmd, const struct virtio_gpu_update_cursor *c)

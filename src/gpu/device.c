@@ -73,7 +73,7 @@ respond(VdGpuDevice *d, VhostQueue *vq, VhostElem *elem, const VdGpuCmd *cmd)
 		len = (uint32_t)vhost_iov_from_buf(elem->in_sg, elem->in_num, 0, cmd->resp,
 		                                   cmd->resp_len);
 	} else {
-		vd_log_fault(&d->gpu->faults, VD_FAULT_GUEST, NULL,
+		vd_log_fault(vd_gpu_faults(d->gpu), VD_FAULT_GUEST, NULL,
 		             "%s: %zu bytes for a %zu-byte response",
 		             vd_gpu_cmd_name(cmd->hdr.type), room, cmd->resp_len);
 	}
@@ -124,7 +124,7 @@ process_ctrl(VdGpuDevice *d)
 		vd_gpu_process_ctrl(d->gpu, &req->cmd);
 		if (req->cmd.pending) {
 			g_queue_push_tail(&d->waiting, req);
-			if (!d->gpu->virgl)
+			if (!vd_gpu_has_virgl(d->gpu))
 				d->blocking = req;
 			continue;
 		}

@@ -2,7 +2,7 @@
 /*
  * Where the scanouts and the cursor are shown: QEMU's GPU socket
  * (qemu-socket.c) or the daemon itself, headless (headless.c). The device
- * works through gpu->display and never asks which one it has; another
+ * works through its display (gpu-private.h) and never asks which one it has; another
  * display is one more file that fills these operations.
  */
 #pragma once
@@ -21,7 +21,7 @@ typedef struct VdGpuDisplayOps {
 	void (*free)(void *impl);
 	/*
 	 * The guest showed something else on scanout_id, or nothing (the scanout's
-	 * resource is then 0); gpu->scanouts[scanout_id] says what and where.
+	 * resource is then 0); vd_gpu_scanout(gpu, scanout_id) says what and where.
 	 */
 	void (*scanout)(void *impl, uint32_t scanout_id);
 	/* Pixels of r (resource coordinates, inside the scanout) of image changed. */
@@ -32,7 +32,7 @@ typedef struct VdGpuDisplayOps {
 	void (*cursor_move)(void *impl, const VdGpuCursor *cursor);
 	/*
 	 * GET_DISPLAY_INFO and GET_EDID: true when the display answers cmd itself,
-	 * later (vd_gpu_cmd_finish); false to answer from gpu->outputs. Optional.
+	 * later (vd_gpu_cmd_finish); false to answer from the outputs table. Optional.
 	 */
 	bool (*display_info)(void *impl, VdGpuCmd *cmd);
 	bool (*edid)(void *impl, VdGpuCmd *cmd, uint32_t scanout_id);

@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 #define UDMABUF_DEVICE "/dev/udmabuf"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 void
 vd_gpu_options_init(VdGpuOptions *opts)
@@ -234,6 +234,44 @@ vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len)
 	memcpy(&clear, buf + (clear_off - offset), sizeof(clear));
 	gpu->config.events_read &= ~clear;
 	return 0;
+}
+
+const VdGpuOptions *
+vd_gpu_options(VdGpu *gpu)
+{
+	return &gpu->opts;
+}
+
+bool
+vd_gpu_has_virgl(VdGpu *gpu)
+{
+	return gpu->virgl != NULL;
+}
+
+VdRateLimit *
+vd_gpu_faults(VdGpu *gpu)
+{
+	return &gpu->faults;
+}
+
+const VdGpuScanout *
+vd_gpu_scanout(VdGpu *gpu, uint32_t scanout_id)
+{
+	g_return_val_if_fail(scanout_id < gpu->opts.num_outputs, &gpu->scanouts[0]);
+	return &gpu->scanouts[scanout_id];
+}
+
+void
+vd_gpu_output_get(VdGpu *gpu, unsigned int index, bool *connected, uint32_t *width,
+                  uint32_t *height)
+{
+	const VdGpuOutput *out;
+
+	g_return_if_fail(index < gpu->opts.num_outputs);
+	out = &gpu->outputs[index];
+	*connected = out->connected;
+	*width = out->width;
+	*height = out->height;
 }
 
 VdGpuResource *

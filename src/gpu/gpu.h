@@ -37,32 +37,11 @@
 
 typedef struct VdGpu VdGpu;
 typedef struct VdGpuQemu VdGpuQemu;
+typedef struct VdGpuResource VdGpuResource;
 
 /* Maps guest DMA ranges (vhost_dev_map_sg's contract). */
 typedef int (*VdGpuMapSgFunc)(void *opaque, uint64_t addr, uint64_t len, bool write,
                               struct iovec *iov, unsigned int max_iov);
-
-/* A run of guest memory backing a resource (adjacent entries merged). */
-typedef struct VdGpuBacking {
-	uint64_t addr;
-	uint64_t length;
-} VdGpuBacking;
-
-typedef struct VdGpuResource {
-	uint32_t id;
-	uint32_t format; /* VIRTIO_GPU_FORMAT_* */
-	uint32_t width, height;
-	pixman_image_t *image;
-	uint64_t hostmem; /* bytes charged against --max-hostmem */
-	VdGpuBacking *backing;
-	uint64_t *backing_offset; /* start of each run in the backing */
-	uint32_t nr_backing;
-	uint64_t backing_size;
-	uint32_t scanout_mask; /* scanouts showing this resource */
-	int memfd;             /* -1, or the memfd holding image's pixels (--dmabuf, 2D) */
-	bool has_uuid;
-	uint8_t uuid[16];
-} VdGpuResource;
 
 /* What the guest put on a scanout. */
 typedef struct VdGpuScanout {
@@ -70,13 +49,6 @@ typedef struct VdGpuScanout {
 	struct virtio_gpu_rect r; /* the part of the resource shown */
 	bool dmabuf;              /* QEMU shows it from a dmabuf (--dmabuf) */
 } VdGpuScanout;
-
-/* A display as the host side sees it (headless, or QEMU's answer cached). */
-typedef struct VdGpuOutput {
-	bool connected;
-	uint32_t width, height;
-	pixman_image_t *shown; /* headless: what the last flushes showed */
-} VdGpuOutput;
 
 typedef struct VdGpuCursor {
 	uint32_t scanout_id;
@@ -99,29 +71,6 @@ typedef struct VdGpuOptions {
 	bool dmabuf;                     /* scanouts to QEMU as dmabufs where possible */
 	const char *udmabuf_device;      /* NULL: /dev/udmabuf (2D dmabufs) */
 } VdGpuOptions;
-
-struct VdGpu {
-	VdGpuOptions opts;
-	GHashTable *resources; /* id -> VdGpuResource */
-	uint64_t hostmem;
-	VdGpuScanout scanouts[VD_GPU_MAX_OUTPUTS];
-	VdGpuOutput outputs[VD_GPU_MAX_OUTPUTS];
-	VdGpuCursor cursor;
-	struct virtio_gpu_config config;
-
-	VdGpuMapSgFunc map_sg;
-	void *map_opaque;
-	VdGpuCompleteFunc complete;
-	void *complete_data;
-	VdGpuConfigChangedFunc config_changed;
-	void *config_changed_data;
-
-	VdGpuDisplay display; /* where scanouts and cursor go (display.h) */
-	VdVirgl *virgl;       /* 3D (--virgl), or NULL */
-	int udmabuf;          /* the udmabuf device (--dmabuf in 2D), or -1 */
-	unsigned int memfds;  /* resources whose pixels are in a memfd */
-	VdRateLimit faults;   /* what the guest and front-end get logged */
-};
 
 /* gpu.c */
 void vd_gpu_options_init(VdGpuOptions *opts);
@@ -150,7 +99,19 @@ void vd_gpu_set_display(VdGpu *gpu, const VdGpuDisplayOps *ops, void *impl);
 void vd_gpu_reset(VdGpu *gpu);
 int vd_gpu_get_config(VdGpu *gpu, uint8_t *buf, uint32_t offset, uint32_t len);
 int vd_gpu_set_config(VdGpu *gpu, const uint8_t *buf, uint32_t offset, uint32_t len);
-VdGpuResource *vd_gpu_resource_lookup(VdGpu *gpu, uint32_t id);
+
+/*
+ * What the rest of the daemon may see of the device model (the model itself,
+ * struct VdGpu, is in gpu-private.h, for src/gpu's core files and the unit
+ * tests): its options, its fault log, what a scanout shows, and an output's
+ * state. scanout_id and index must be below the number of outputs.
+ */
+const VdGpuOptions *vd_gpu_options(VdGpu *gpu);
+bool vd_gpu_has_virgl(VdGpu *gpu);
+VdRateLimit *vd_gpu_faults(VdGpu *gpu);
+const VdGpuScanout *vd_gpu_scanout(VdGpu *gpu, uint32_t scanout_id);
+void vd_gpu_output_get(VdGpu *gpu, unsigned int index, bool *connected, uint32_t *width,
+                       uint32_t *height);
 
 /* command.c: runs one control or cursor queue command. */
 void vd_gpu_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
@@ -158,47 +119,16 @@ void vd_gpu_process_cursor(VdGpu *gpu, VdGpuCmd *cmd);
 /* A pending command got its answer (cmd->resp filled). */
 void vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd);
 
-/* Command handlers, one family per file; they fill cmd->resp. */
-void vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_resource_create_2d(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_resource_unref(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_transfer_to_host_2d(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_assign_uuid(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_set_scanout(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_resource_flush(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_update_cursor(VdGpu *gpu, VdGpuCmd *cmd);
-void vd_gpu_cmd_move_cursor(VdGpu *gpu, VdGpuCmd *cmd);
-
-/* resource-2d.c */
-pixman_format_code_t vd_gpu_format_to_pixman(uint32_t virtio_format);
-/*
- * A resource with a zeroed host image, charged against --max-hostmem and
- * added to the table; NULL with the VIRTIO_GPU_RESP_ERR_* and why if not.
- */
-VdGpuResource *vd_gpu_resource_new(VdGpu *gpu, uint32_t id, uint32_t virtio_format, uint32_t width,
-                                   uint32_t height, uint32_t *err, const char **why);
-void vd_gpu_resource_destroy(VdGpu *gpu, VdGpuResource *res);
-/* True when r lies inside a width x height area (no overflow). */
-bool vd_gpu_rect_inside(const struct virtio_gpu_rect *r, uint32_t width, uint32_t height);
-
 /* scanout.c */
 void vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id);
 /* Fills a display info response from the outputs table. */
 void vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info);
-
-/* virgl-display.c: 3D resources on displays and cursor. */
 /*
- * The resource to show for id: the 2D one, or with 3D on a host copy of the
- * virgl resource (made or renewed here). NULL with err and why if none.
+ * The front-end's display info (QEMU's UI): remembered in the outputs table
+ * for when it stops answering, and scanouts the device does not have are
+ * taken out of info, as the guest cannot set them.
  */
-VdGpuResource *vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err, const char **why);
-/* With 3D on, reads rectangle r of the virgl resource into its copy. 0 or -errno. */
-int vd_gpu_display_refresh(VdGpu *gpu, VdGpuResource *res, const struct virtio_gpu_rect *r);
-/* Runs a command virgl handles; an unref'd resource leaves the displays. */
-void vd_gpu_virgl_process_ctrl(VdGpu *gpu, VdGpuCmd *cmd);
+void vd_gpu_outputs_from_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info);
 
 /* dmabuf.c: scanouts QEMU shows from dmabufs (--dmabuf). */
 /*

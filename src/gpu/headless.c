@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "daemon/error.h"
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 static void
 headless_scanout(void *impl, uint32_t scanout_id)

@@ -10,6 +10,7 @@ src_gpu_libvdgpu_a_SOURCES = \
 	src/gpu/dmabuf.h \
 	src/gpu/dmabuf.c \
 	src/gpu/gpu.h \
+	src/gpu/gpu-private.h \
 	src/gpu/display.h \
 	src/gpu/gpu.c \
 	src/gpu/command.h \

@@ -270,13 +270,14 @@ pending_answer_locally(VdGpuQemu *q, QPending *p)
 		vd_gpu_fill_display_info(gpu, info);
 	} else {
 		struct virtio_gpu_resp_edid *edid = (void *)cmd->resp;
-		const VdGpuOutput *out = &gpu->outputs[p->scanout_id];
+		uint32_t width, height;
+		bool connected;
 
+		vd_gpu_output_get(gpu, p->scanout_id, &connected, &width, &height);
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_EDID, sizeof(*edid));
 		edid->size = VD_GPU_EDID_SIZE;
-		vd_gpu_edid_generate(edid->edid, out->width ? out->width : VD_GPU_DEFAULT_WIDTH,
-		                     out->height ? out->height : VD_GPU_DEFAULT_HEIGHT,
-		                     p->scanout_id);
+		vd_gpu_edid_generate(edid->edid, width ? width : VD_GPU_DEFAULT_WIDTH,
+		                     height ? height : VD_GPU_DEFAULT_HEIGHT, p->scanout_id);
 	}
 	vd_gpu_cmd_finish(gpu, cmd);
 }
@@ -303,13 +304,13 @@ pending_timeout_cb(gpointer data)
 	if (p->request == VD_GPU_MSG_DMABUF_UPDATE) {
 		g_warning("QEMU did not answer a dmabuf update in %u ms (a display without GL?); "
 		          "sending pixels from now on",
-		          q->gpu->opts.forward_timeout_ms);
+		          vd_gpu_options(q->gpu)->forward_timeout_ms);
 		/* QEMU without a GL display never answers: pixels from now on. */
 		q->dmabuf_dead = true;
 	} else {
-		vd_log_fault(&q->gpu->faults, VD_FAULT_FRONTEND, NULL,
+		vd_log_fault(vd_gpu_faults(q->gpu), VD_FAULT_FRONTEND, NULL,
 		             "no reply to GPU socket request %u in %u ms", p->request,
-		             q->gpu->opts.forward_timeout_ms);
+		             vd_gpu_options(q->gpu)->forward_timeout_ms);
 	}
 	/*
 	 * Forget the request: QEMU never answers a GET_EDID it rejects, so
@@ -331,7 +332,8 @@ qemu_request(VdGpuQemu *q, uint32_t request, const void *payload, size_t len, Vd
 	p->q = q;
 	p->request = request;
 	p->cmd = cmd;
-	p->timeout_id = g_timeout_add(q->gpu->opts.forward_timeout_ms, pending_timeout_cb, p);
+	p->timeout_id =
+	        g_timeout_add(vd_gpu_options(q->gpu)->forward_timeout_ms, pending_timeout_cb, p);
 	g_queue_push_tail(&q->pending, p);
 	qemu_send(q, request, payload, len);
 	return p;
@@ -350,7 +352,7 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		}
 	}
 	if (!p) {
-		vd_log_fault(&q->gpu->faults, VD_FAULT_FRONTEND, NULL,
+		vd_log_fault(vd_gpu_faults(q->gpu), VD_FAULT_FRONTEND, NULL,
 		             "unexpected GPU socket reply %u", hdr->request);
 		return;
 	}
@@ -361,7 +363,7 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 	case VD_GPU_MSG_GET_PROTOCOL_FEATURES: {
 		uint64_t ours = 1ull << VD_GPU_PROTOCOL_F_EDID;
 
-		if (q->gpu->opts.dmabuf)
+		if (vd_gpu_options(q->gpu)->dmabuf)
 			ours |= 1ull << VD_GPU_PROTOCOL_F_DMABUF2;
 		if (hdr->size < sizeof(uint64_t)) {
 			pending_answer_locally(q, p);
@@ -383,23 +385,7 @@ qemu_handle_reply(VdGpuQemu *q, const VdGpuMsgHdr *hdr, const uint8_t *payload)
 		}
 		memcpy(info, payload, sizeof(*info));
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_DISPLAY_INFO, sizeof(*info));
-		for (unsigned int i = 0; i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
-			VdGpuOutput *out = &q->gpu->outputs[i];
-
-			if (i >= q->gpu->opts.num_outputs) {
-				/* Scanouts we do not have cannot be set: do not offer them. */
-				memset(&info->pmodes[i], 0, sizeof(info->pmodes[i]));
-				continue;
-			}
-			/* Remembered for when QEMU stops answering. */
-			out->connected = info->pmodes[i].enabled != 0;
-			if (info->pmodes[i].r.width && info->pmodes[i].r.height) {
-				out->width = CLAMP(info->pmodes[i].r.width, VD_GPU_MIN_SIZE,
-				                   VD_GPU_MAX_SIZE);
-				out->height = CLAMP(info->pmodes[i].r.height, VD_GPU_MIN_SIZE,
-				                    VD_GPU_MAX_SIZE);
-			}
-		}
+		vd_gpu_outputs_from_display_info(q->gpu, info);
 		vd_gpu_cmd_finish(q->gpu, cmd);
 		break;
 	}
@@ -687,7 +673,7 @@ bool
 vd_gpu_qemu_dmabuf_ok(VdGpuQemu *q)
 {
 	return !q->broken && !q->failing && q->handshake_done && !q->dmabuf_dead &&
-	       q->gpu->opts.dmabuf;
+	       vd_gpu_options(q->gpu)->dmabuf;
 }
 
 bool
@@ -748,7 +734,7 @@ static void
 qemu_display_scanout(void *impl, uint32_t scanout_id)
 {
 	VdGpuQemu *q = impl;
-	const VdGpuScanout *s = &q->gpu->scanouts[scanout_id];
+	const VdGpuScanout *s = vd_gpu_scanout(q->gpu, scanout_id);
 
 	if (s->resource_id)
 		vd_gpu_qemu_scanout(q, scanout_id, s->r.width, s->r.height);
@@ -761,7 +747,7 @@ qemu_display_update(void *impl, uint32_t scanout_id, pixman_image_t *image,
                     const struct virtio_gpu_rect *r)
 {
 	VdGpuQemu *q = impl;
-	const VdGpuScanout *s = &q->gpu->scanouts[scanout_id];
+	const VdGpuScanout *s = vd_gpu_scanout(q->gpu, scanout_id);
 
 	vd_gpu_qemu_update(q, scanout_id, image, r, r->x - s->r.x, r->y - s->r.y);
 }

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 pixman_format_code_t
 vd_gpu_format_to_pixman(uint32_t virtio_format)

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 void
 vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
@@ -21,6 +21,26 @@ vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
 		info->pmodes[i].r.width = out->width;
 		info->pmodes[i].r.height = out->height;
 		info->pmodes[i].enabled = 1;
+	}
+}
+
+void
+vd_gpu_outputs_from_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info)
+{
+	for (unsigned int i = 0; i < VIRTIO_GPU_MAX_SCANOUTS; i++) {
+		VdGpuOutput *out = &gpu->outputs[i];
+
+		if (i >= gpu->opts.num_outputs) {
+			memset(&info->pmodes[i], 0, sizeof(info->pmodes[i]));
+			continue;
+		}
+		out->connected = info->pmodes[i].enabled != 0;
+		if (info->pmodes[i].r.width && info->pmodes[i].r.height) {
+			out->width =
+			        CLAMP(info->pmodes[i].r.width, VD_GPU_MIN_SIZE, VD_GPU_MAX_SIZE);
+			out->height =
+			        CLAMP(info->pmodes[i].r.height, VD_GPU_MIN_SIZE, VD_GPU_MAX_SIZE);
+		}
 	}
 }
 

@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 VdGpuResource *
 vd_gpu_display_resource(VdGpu *gpu, uint32_t id, uint32_t *err, const char **why)

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "gpu/gpu.h"
+#include "gpu/gpu-private.h"
 
 /* Guest RAM: two host buffers back one contiguous GPA range, so copies must
  * cope with a range split between regions. */
