@@ -90,8 +90,8 @@ daemon_option_group(DaemonOptions *opts)
 		  (gpointer)parse_host_notifiers,
 		  N_("Offer host notifiers: while a queue is busy the guest's notifications are "
 		     "memory writes into a page the front-end maps (QEMU: page-per-vq=on) and the "
-		     "daemon polls the ring; after IDLE_US microseconds without a request (default "
-		     "1000) it sleeps on the kick eventfd again"),
+		     "daemon polls the ring; after IDLE_US microseconds without a request (the "
+		     "value is optional: default 1000) it sleeps on the kick eventfd again"),
 		  N_("IDLE_US") },
 		G_OPTION_ENTRY_NULL
 	};
