@@ -123,6 +123,8 @@ void vd_gpu_cmd_finish(VdGpu *gpu, VdGpuCmd *cmd);
 void vd_gpu_scanout_disable(VdGpu *gpu, uint32_t scanout_id);
 /* Fills a display info response from the outputs table. */
 void vd_gpu_fill_display_info(VdGpu *gpu, struct virtio_gpu_resp_display_info *info);
+/* Fills an EDID response for an existing scanout from its output's size. */
+void vd_gpu_fill_edid(VdGpu *gpu, uint32_t scanout_id, struct virtio_gpu_resp_edid *resp);
 /*
  * The front-end's display info (QEMU's UI): remembered in the outputs table
  * for when it stops answering, and scanouts the device does not have are

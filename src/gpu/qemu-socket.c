@@ -270,14 +270,9 @@ pending_answer_locally(VdGpuQemu *q, QPending *p)
 		vd_gpu_fill_display_info(gpu, info);
 	} else {
 		struct virtio_gpu_resp_edid *edid = (void *)cmd->resp;
-		uint32_t width, height;
-		bool connected;
 
-		vd_gpu_output_get(gpu, p->scanout_id, &connected, &width, &height);
 		vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_EDID, sizeof(*edid));
-		edid->size = VD_GPU_EDID_SIZE;
-		vd_gpu_edid_generate(edid->edid, width ? width : VD_GPU_DEFAULT_WIDTH,
-		                     height ? height : VD_GPU_DEFAULT_HEIGHT, p->scanout_id);
+		vd_gpu_fill_edid(gpu, p->scanout_id, edid);
 	}
 	vd_gpu_cmd_finish(gpu, cmd);
 }

@@ -57,11 +57,20 @@ vd_gpu_cmd_get_display_info(VdGpu *gpu, VdGpuCmd *cmd)
 }
 
 void
+vd_gpu_fill_edid(VdGpu *gpu, uint32_t scanout_id, struct virtio_gpu_resp_edid *resp)
+{
+	const VdGpuOutput *out = &gpu->outputs[scanout_id];
+
+	resp->size = VD_GPU_EDID_SIZE;
+	vd_gpu_edid_generate(resp->edid, out->width ? out->width : VD_GPU_DEFAULT_WIDTH,
+	                     out->height ? out->height : VD_GPU_DEFAULT_HEIGHT, scanout_id);
+}
+
+void
 vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
 {
 	struct virtio_gpu_cmd_get_edid c;
 	struct virtio_gpu_resp_edid *resp = (void *)cmd->resp;
-	const VdGpuOutput *out;
 
 	memcpy(&c, cmd->req, sizeof(c));
 	if (c.scanout >= gpu->opts.num_outputs) {
@@ -71,11 +80,8 @@ vd_gpu_cmd_get_edid(VdGpu *gpu, VdGpuCmd *cmd)
 	}
 	if (gpu->display.ops->edid && gpu->display.ops->edid(gpu->display.impl, cmd, c.scanout))
 		return;
-	out = &gpu->outputs[c.scanout];
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_EDID, sizeof(*resp));
-	resp->size = VD_GPU_EDID_SIZE;
-	vd_gpu_edid_generate(resp->edid, out->width ? out->width : VD_GPU_DEFAULT_WIDTH,
-	                     out->height ? out->height : VD_GPU_DEFAULT_HEIGHT, c.scanout);
+	vd_gpu_fill_edid(gpu, c.scanout, resp);
 }
 
 void
