@@ -180,9 +180,7 @@ serve_polled(VhostQueue *q, uint16_t idx, bool rung, bool vouched)
 		dev->notifiers.stats.doorbell_writes++;
 	if (q->notifier.state == VHOST_NOTIFIER_ON)
 		dev->notifiers.stats.polled_requests += (uint16_t)(idx - q->seen_avail);
-	q->unvouched = !vouched;
-	vhost_queue_dispatch(q);
-	q->unvouched = false;
+	vhost_queue_dispatch_polled(q, vouched);
 }
 
 /*
@@ -435,8 +433,7 @@ vhost_notifier_on_kick(VhostQueue *q, uint64_t kicks)
 void
 vhost_notifier_drop(VhostQueue *q)
 {
-	VhostNotifier *n = &q->notifier;
-	VhostNotifierState was = n->state;
+	VhostNotifierState was = q->notifier.state;
 
 	if (was == VHOST_NOTIFIER_OFF)
 		return;
@@ -445,7 +442,6 @@ vhost_notifier_drop(VhostQueue *q)
 	/* A removal already on its way serves the ring when it is acked. */
 	if (was != VHOST_NOTIFIER_REMOVING)
 		send_removal(q);
-	n->ticket = 0;
 }
 
 void

@@ -166,7 +166,7 @@ struct VhostQueue {
 	bool notifications_off;
 	/* avail->idx when the device was last dispatched: new work is past it. */
 	uint16_t seen_avail;
-	/* Dispatched on a read of the ring that no kick vouches for (polling). */
+	/* In a vhost_queue_dispatch_polled() that no kick vouches for. */
 	bool unvouched;
 	VhostNotifier notifier;
 	/* Chains this dispatch may still pop; the rest waits for an idle callback. */
@@ -191,6 +191,12 @@ uint16_t vhost_queue_stop(VhostQueue *q);
 void vhost_queue_remap(VhostQueue *q);
 /* Call the device's queue_kicked with a fresh pop budget. */
 void vhost_queue_dispatch(VhostQueue *q);
+/*
+ * The same on a read of the ring that found new buffers by polling; unless a
+ * kick after that read vouches for it, an implausible available index is
+ * taken as not written yet rather than as a guest bug (vhost_queue_pop).
+ */
+void vhost_queue_dispatch_polled(VhostQueue *q, bool vouched);
 void vhost_queue_mark_broken(VhostQueue *q, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vhost_queue_set_kick_fd(VhostQueue *q, int fd);
 void vhost_queue_set_call_fd(VhostQueue *q, int fd);

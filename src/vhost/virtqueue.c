@@ -43,7 +43,11 @@ vhost_queue_init(VhostQueue *q, VhostDev *dev, unsigned int index)
 	vhost_notifier_init(&q->notifier);
 }
 
-static bool queue_usable(VhostQueue *q);
+bool
+vhost_queue_usable(VhostQueue *q)
+{
+	return q->started && !q->broken && q->rings_mapped;
+}
 
 static void
 close_fd(int *fd)
@@ -124,10 +128,18 @@ vhost_queue_dispatch(VhostQueue *q)
 	const VhostDeviceOps *ops = q->dev->info.ops;
 
 	q->budget = MAX(q->num, 1u);
-	if (queue_usable(q))
+	if (vhost_queue_usable(q))
 		q->seen_avail = ring_read16(&q->avail->idx);
 	if (q->started && !q->broken && ops->queue_kicked)
 		ops->queue_kicked(q->dev->info.opaque, q, q->index);
+}
+
+void
+vhost_queue_dispatch_polled(VhostQueue *q, bool vouched)
+{
+	q->unvouched = !vouched;
+	vhost_queue_dispatch(q);
+	q->unvouched = false;
 }
 
 static gboolean
@@ -233,7 +245,7 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 {
 	VhostQueue *q = data;
 	guint self = g_source_get_id(g_main_current_source());
-	bool usable = queue_usable(q);
+	bool usable = vhost_queue_usable(q);
 	uint16_t before = usable ? ring_read16(&q->avail->idx) : 0;
 	eventfd_t value;
 	ssize_t n;
@@ -260,20 +272,19 @@ kick_cb(int fd, GIOCondition cond, gpointer data)
 		vhost_notifier_on_kick(q, value);
 	/* The driver publishes its index before it kicks; we read it after the kick. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (usable && queue_usable(q) && !q->resume_source && ring_read16(&q->avail->idx) != before)
+	if (usable && vhost_queue_usable(q) && !q->resume_source &&
+	    ring_read16(&q->avail->idx) != before)
 		vhost_queue_dispatch(q);
 	/*
 	 * Not while the device holds back buffers it has (budget, a pending
 	 * command), nor while a host notifier has the queue polled anyway.
 	 */
-	if (kick_poll.on && q->kick_source == self && queue_usable(q) && !q->resume_source &&
+	if (kick_poll.on && q->kick_source == self && vhost_queue_usable(q) && !q->resume_source &&
 	    q->notifier.state == VHOST_NOTIFIER_OFF && vhost_queue_avail_count(q) == 0) {
 		if (kick_poll_ring(q, ring_read16(&q->avail->idx))) {
 			/* Their kick follows and finds them served, or finds more. */
 			kick_poll.misses = 0;
-			q->unvouched = true;
-			vhost_queue_dispatch(q);
-			q->unvouched = false;
+			vhost_queue_dispatch_polled(q, false);
 		} else if (++kick_poll.misses >= KICK_POLL_MISSES) {
 			kick_poll.on = false;
 			kick_poll.short_gaps = 0;
@@ -393,18 +404,6 @@ vhost_queue_size(VhostQueue *queue)
 	return queue->num;
 }
 
-static bool
-queue_usable(VhostQueue *q)
-{
-	return q->started && !q->broken && q->rings_mapped;
-}
-
-bool
-vhost_queue_usable(VhostQueue *q)
-{
-	return queue_usable(q);
-}
-
 uint16_t
 vhost_queue_read_avail_idx(VhostQueue *q)
 {
@@ -416,7 +415,7 @@ vhost_queue_avail_count(VhostQueue *q)
 {
 	uint16_t avail_idx;
 
-	if (!queue_usable(q))
+	if (!vhost_queue_usable(q))
 		return 0;
 	avail_idx = ring_read16(&q->avail->idx);
 	return (uint16_t)(avail_idx - q->last_avail_idx) + (q->resubmit_num - q->resubmit_pos);
@@ -569,7 +568,7 @@ vhost_queue_pop(VhostQueue *q)
 	VhostElem *elem;
 	int err;
 
-	if (!queue_usable(q))
+	if (!vhost_queue_usable(q))
 		return NULL;
 	if (q->budget == 0) {
 		if (!q->resume_source)
@@ -637,7 +636,7 @@ vhost_queue_push(VhostQueue *q, const VhostElem *elem, uint32_t len)
 	VringUsedElem ue = { elem->index, len };
 	unsigned int slot;
 
-	if (!queue_usable(q))
+	if (!vhost_queue_usable(q))
 		return;
 	if (vhost_dev_has_feature(q->dev, VHOST_F_LOG_ALL)) {
 		size_t left = len;
@@ -684,7 +683,7 @@ queue_should_notify(VhostQueue *q)
 void
 vhost_queue_notify(VhostQueue *q)
 {
-	if (!queue_usable(q) || q->call_fd < 0)
+	if (!vhost_queue_usable(q) || q->call_fd < 0)
 		return;
 	if (queue_should_notify(q))
 		(void)eventfd_write(q->call_fd, 1);
@@ -702,7 +701,7 @@ void
 vhost_queue_set_notification(VhostQueue *q, bool enable)
 {
 	q->notifications_off = !enable;
-	if (!queue_usable(q))
+	if (!vhost_queue_usable(q))
 		return;
 	if (vhost_dev_has_feature(q->dev, VIRTIO_RING_F_EVENT_IDX)) {
 		if (enable)
