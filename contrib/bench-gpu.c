@@ -528,25 +528,20 @@ median(double *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* CPU time of a process, all its threads (exited ones too), in microseconds. */
+/*
+ * CPU time of a process, all its threads (exited ones too), in microseconds:
+ * utime + stime of /proc/PID/stat, but in ns rather than clock ticks. 0 when
+ * the clock cannot be read.
+ */
 static double
 process_cpu_us(GPid pid)
 {
-	g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
-	g_autofree char *stat = NULL;
-	unsigned long long utime, stime;
 	struct timespec ts;
-	const char *p;
 	clockid_t clk;
 
-	/* The same sum as utime + stime of /proc/PID/stat, but in ns, not clock ticks. */
-	if (clock_getcpuclockid(pid, &clk) == 0 && clock_gettime(clk, &ts) == 0)
-		return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-	if (!g_file_get_contents(path, &stat, NULL, NULL) || !(p = strrchr(stat, ')')) ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
-	           &stime) != 2)
+	if (clock_getcpuclockid(pid, &clk) != 0 || clock_gettime(clk, &ts) != 0)
 		return 0;
-	return (utime + stime) * 1e6 / sysconf(_SC_CLK_TCK);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
 /* CPU time of the calling thread (the "guest" driving the queue), in microseconds. */
