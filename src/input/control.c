@@ -154,6 +154,15 @@ input_control_inject(InputControl *ctl, const InputDesc *desc, const InputEvent 
 	return TRUE;
 }
 
+/* One key or button transition and the SYN_REPORT that delivers it. */
+static gboolean
+push_key(GArray *out, uint16_t code, gboolean pressed)
+{
+	push(out, EV_KEY, code, pressed ? 1 : 0);
+	push_syn(out);
+	return TRUE;
+}
+
 gboolean
 input_control_key(InputControl *ctl, const InputDesc *desc, uint16_t code, gboolean pressed,
                   GArray *out, GError **error)
@@ -163,9 +172,7 @@ input_control_key(InputControl *ctl, const InputDesc *desc, uint16_t code, gbool
 		            _("key code %u is not one of this device (%s)"), code, dev_name(desc));
 		return FALSE;
 	}
-	push(out, EV_KEY, code, pressed ? 1 : 0);
-	push_syn(out);
-	return TRUE;
+	return push_key(out, code, pressed);
 }
 
 gboolean
@@ -178,9 +185,7 @@ input_control_button(InputControl *ctl, const InputDesc *desc, uint16_t code, gb
 		            dev_name(desc), BTN_LEFT);
 		return FALSE;
 	}
-	push(out, EV_KEY, code, pressed ? 1 : 0);
-	push_syn(out);
-	return TRUE;
+	return push_key(out, code, pressed);
 }
 
 gboolean
