@@ -77,6 +77,21 @@ vd_gpu_cmd_ok_nodata(VdGpuCmd *cmd)
 	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
 }
 
+/*
+ * The resource a request names where the protocol puts its id first after the
+ * header: RESOURCE_UNREF, RESOURCE_ATTACH_BACKING, RESOURCE_DETACH_BACKING,
+ * RESOURCE_ASSIGN_UUID, CTX_ATTACH_RESOURCE and CTX_DETACH_RESOURCE (protocol.c
+ * asserts the layouts). Only after vd_gpu_cmd_check(): their sizes hold the id.
+ */
+static inline uint32_t
+vd_gpu_cmd_resource_id(const VdGpuCmd *cmd)
+{
+	uint32_t id;
+
+	memcpy(&id, cmd->req + sizeof(struct virtio_gpu_ctrl_hdr), sizeof(id));
+	return id;
+}
+
 /* protocol.c: one entry per command of the protocol (linux/virtio_gpu.h). */
 typedef struct VdGpuCmdRule {
 	uint32_t type;

@@ -49,6 +49,14 @@ static const VdGpuCmdRule rules[] = {
 	CURSOR_RULE(VIRTIO_GPU_CMD_MOVE_CURSOR, struct virtio_gpu_update_cursor),
 };
 
+/* Where vd_gpu_cmd_resource_id() reads: the id right after the header. */
+#define ID_FIRST(type) (offsetof(type, resource_id) == sizeof(struct virtio_gpu_ctrl_hdr))
+G_STATIC_ASSERT(ID_FIRST(struct virtio_gpu_resource_unref));
+G_STATIC_ASSERT(ID_FIRST(struct virtio_gpu_resource_attach_backing));
+G_STATIC_ASSERT(ID_FIRST(struct virtio_gpu_resource_detach_backing));
+G_STATIC_ASSERT(ID_FIRST(struct virtio_gpu_resource_assign_uuid));
+G_STATIC_ASSERT(ID_FIRST(struct virtio_gpu_ctx_resource));
+
 const VdGpuCmdRule *
 vd_gpu_cmd_rule(uint32_t type)
 {

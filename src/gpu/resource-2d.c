@@ -156,11 +156,8 @@ lookup_or_reply(VdGpu *gpu, VdGpuCmd *cmd, uint32_t id)
 void
 vd_gpu_cmd_resource_unref(VdGpu *gpu, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_resource_unref c;
-	VdGpuResource *res;
+	VdGpuResource *res = lookup_or_reply(gpu, cmd, vd_gpu_cmd_resource_id(cmd));
 
-	memcpy(&c, cmd->req, sizeof(c));
-	res = lookup_or_reply(gpu, cmd, c.resource_id);
 	if (!res)
 		return;
 	vd_gpu_resource_destroy(gpu, res);
@@ -357,16 +354,13 @@ vd_gpu_cmd_attach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 void
 vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_resource_detach_backing c;
-	VdGpuResource *res;
+	VdGpuResource *res = lookup_or_reply(gpu, cmd, vd_gpu_cmd_resource_id(cmd));
 
-	memcpy(&c, cmd->req, sizeof(c));
-	res = lookup_or_reply(gpu, cmd, c.resource_id);
 	if (!res)
 		return;
 	if (!res->backing) {
 		vd_gpu_cmd_fail(cmd, &gpu->faults, VIRTIO_GPU_RESP_ERR_UNSPEC,
-		                "resource %u has no backing", c.resource_id);
+		                "resource %u has no backing", res->id);
 		return;
 	}
 	g_clear_pointer(&res->backing, g_free);
@@ -379,12 +373,9 @@ vd_gpu_cmd_detach_backing(VdGpu *gpu, VdGpuCmd *cmd)
 void
 vd_gpu_cmd_assign_uuid(VdGpu *gpu, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_resource_assign_uuid c;
 	struct virtio_gpu_resp_resource_uuid *resp = (void *)cmd->resp;
-	VdGpuResource *res;
+	VdGpuResource *res = lookup_or_reply(gpu, cmd, vd_gpu_cmd_resource_id(cmd));
 
-	memcpy(&c, cmd->req, sizeof(c));
-	res = lookup_or_reply(gpu, cmd, c.resource_id);
 	if (!res)
 		return;
 	if (!res->has_uuid) {

@@ -101,7 +101,7 @@ vd_virgl_cmd_ctx_create(VdVirgl *virgl, VdGpuCmd *cmd)
 	ctx->id = cmd->hdr.ctx_id;
 	ctx->resources = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_hash_table_insert(virgl->contexts, GUINT_TO_POINTER(ctx->id), ctx);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -115,51 +115,47 @@ vd_virgl_cmd_ctx_destroy(VdVirgl *virgl, VdGpuCmd *cmd)
 	/* virglrenderer detaches the context's resources itself. */
 	virgl_renderer_context_destroy(cmd->hdr.ctx_id);
 	g_hash_table_remove(virgl->contexts, GUINT_TO_POINTER(cmd->hdr.ctx_id));
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
-/* The context and resource a CTX_ATTACH/DETACH names, or NULL after an error. */
+/* The context a CTX_ATTACH/DETACH names, once it and the resource exist; else NULL, answered. */
 static VdVirglCtx *
-ctx_resource_check(VdVirgl *virgl, VdGpuCmd *cmd, uint32_t *resource_id)
+ctx_resource_check(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_ctx_resource req;
-	VdVirglCtx *ctx;
+	VdVirglCtx *ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 
-	memcpy(&req, cmd->req, sizeof(req));
-	ctx = vd_virgl_ctx_lookup(virgl, cmd->hdr.ctx_id);
 	if (!ctx) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID,
 		                "no such context");
 		return NULL;
 	}
-	if (!vd_virgl_resource_lookup(virgl, req.resource_id)) {
+	if (!vd_virgl_resource_lookup(virgl, vd_gpu_cmd_resource_id(cmd))) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID,
 		                "no such resource");
 		return NULL;
 	}
-	*resource_id = req.resource_id;
 	return ctx;
 }
 
 void
 vd_virgl_cmd_ctx_attach(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	uint32_t id;
-	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd, &id);
+	uint32_t id = vd_gpu_cmd_resource_id(cmd);
+	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd);
 
 	if (!ctx)
 		return;
 	/* Attaching twice is harmless (Linux does it when a handle is reopened). */
 	virgl_renderer_ctx_attach_resource(ctx->id, id);
 	g_hash_table_add(ctx->resources, GUINT_TO_POINTER(id));
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
 vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	uint32_t id;
-	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd, &id);
+	uint32_t id = vd_gpu_cmd_resource_id(cmd);
+	VdVirglCtx *ctx = ctx_resource_check(virgl, cmd);
 
 	if (!ctx)
 		return;
@@ -169,7 +165,7 @@ vd_virgl_cmd_ctx_detach(VdVirgl *virgl, VdGpuCmd *cmd)
 		return;
 	}
 	virgl_renderer_ctx_detach_resource(ctx->id, id);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -215,5 +211,5 @@ vd_virgl_cmd_submit_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 		                "context %u: command stream refused (%d)", cmd->hdr.ctx_id, ret);
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }

@@ -209,7 +209,7 @@ resource_create(VdVirgl *virgl, VdGpuCmd *cmd, struct virgl_renderer_resource_cr
 	res->hostmem = bytes;
 	virgl->hostmem += bytes;
 	g_hash_table_insert(virgl->resources, GUINT_TO_POINTER(res->id), res);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 	return true;
 }
 
@@ -259,15 +259,12 @@ vd_virgl_cmd_resource_create_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 void
 vd_virgl_cmd_resource_unref(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_resource_unref req;
-	VdVirglResource *res;
+	VdVirglResource *res = resource_lookup_or_fail(virgl, cmd, vd_gpu_cmd_resource_id(cmd));
 
-	memcpy(&req, cmd->req, sizeof(req));
-	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
 	if (!res)
 		return;
 	vd_virgl_resource_free(virgl, res);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
@@ -320,17 +317,14 @@ vd_virgl_cmd_attach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_UNSPEC, "%s", why);
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 void
 vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_resource_detach_backing req;
-	VdVirglResource *res;
+	VdVirglResource *res = resource_lookup_or_fail(virgl, cmd, vd_gpu_cmd_resource_id(cmd));
 
-	memcpy(&req, cmd->req, sizeof(req));
-	res = resource_lookup_or_fail(virgl, cmd, req.resource_id);
 	if (!res)
 		return;
 	if (!res->entries) {
@@ -339,7 +333,7 @@ vd_virgl_cmd_detach_backing(VdVirgl *virgl, VdGpuCmd *cmd)
 		return;
 	}
 	resource_detach_backing(res);
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 /* True when [start, start + len) lies in [0, size), with no overflow. */
@@ -379,7 +373,7 @@ vd_virgl_cmd_transfer_to_host_2d(VdVirgl *virgl, VdGpuCmd *cmd)
 		                "transfer refused by the renderer");
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
 }
 
 /* The resource a 3D transfer may touch, or NULL after answering an error. */
@@ -433,42 +427,44 @@ transfer_3d_check(VdVirgl *virgl, VdGpuCmd *cmd, struct virtio_gpu_transfer_host
 	return res;
 }
 
-void
-vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
+/* TRANSFER_TO_HOST_3D and TRANSFER_FROM_HOST_3D: one request, two directions. */
+static void
+transfer_3d(VdVirgl *virgl, VdGpuCmd *cmd, bool to_host)
 {
 	struct virtio_gpu_transfer_host_3d req;
 	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
 	struct virgl_box box;
+	int ret;
 
 	if (!res)
 		return;
 	memcpy(&box, &req.box, sizeof(box));
-	if (virgl_renderer_transfer_write_iov(res->id, cmd->hdr.ctx_id, (int)req.level, req.stride,
-	                                      req.layer_stride, &box, req.offset, NULL, 0) != 0) {
+	if (to_host)
+		ret = virgl_renderer_transfer_write_iov(res->id, cmd->hdr.ctx_id, (int)req.level,
+		                                        req.stride, req.layer_stride, &box,
+		                                        req.offset, NULL, 0);
+	else
+		ret = virgl_renderer_transfer_read_iov(res->id, cmd->hdr.ctx_id, req.level,
+		                                       req.stride, req.layer_stride, &box,
+		                                       req.offset, NULL, 0);
+	if (ret != 0) {
 		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
 		                "transfer refused by the renderer");
 		return;
 	}
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	vd_gpu_cmd_ok_nodata(cmd);
+}
+
+void
+vd_virgl_cmd_transfer_to_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
+{
+	transfer_3d(virgl, cmd, true);
 }
 
 void
 vd_virgl_cmd_transfer_from_host_3d(VdVirgl *virgl, VdGpuCmd *cmd)
 {
-	struct virtio_gpu_transfer_host_3d req;
-	VdVirglResource *res = transfer_3d_check(virgl, cmd, &req);
-	struct virgl_box box;
-
-	if (!res)
-		return;
-	memcpy(&box, &req.box, sizeof(box));
-	if (virgl_renderer_transfer_read_iov(res->id, cmd->hdr.ctx_id, req.level, req.stride,
-	                                     req.layer_stride, &box, req.offset, NULL, 0) != 0) {
-		vd_gpu_cmd_fail(cmd, &virgl->faults, VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER,
-		                "transfer refused by the renderer");
-		return;
-	}
-	vd_gpu_cmd_respond(cmd, VIRTIO_GPU_RESP_OK_NODATA, sizeof(struct virtio_gpu_ctrl_hdr));
+	transfer_3d(virgl, cmd, false);
 }
 
 bool
