@@ -305,9 +305,12 @@ input_evdev_open_fd(const char *path, bool *writable, GError **error)
 	return fd;
 }
 
+/* Grabs or releases the device now, or when it is back if it went away. */
 static gboolean
-input_evdev_apply_grab(InputEvdev *ev, gboolean grab, GError **error)
+evdev_set_grab(void *impl, gboolean grab, GError **error)
 {
+	InputEvdev *ev = impl;
+
 	if (ev->fd < 0) {
 		ev->want_grab = grab;
 		return TRUE;
@@ -362,7 +365,7 @@ input_evdev_open(const char *path, gboolean grab, GError **error)
 	ev = input_evdev_new_for_fd(fd, desc);
 	ev->writable = writable;
 	ev->path = g_strdup(path);
-	if (grab && !input_evdev_apply_grab(ev, TRUE, error))
+	if (grab && !evdev_set_grab(ev, TRUE, error))
 		return NULL;
 	g_message(_("passing through %s: \"%s\""), path, desc->name);
 	return g_steal_pointer(&ev);
@@ -391,9 +394,11 @@ input_evdev_get_desc(InputEvdev *ev)
 	return ev->desc;
 }
 
-void
-input_evdev_set_emit(InputEvdev *ev, InputEmitFunc func, void *user_data)
+static void
+evdev_set_emit(void *impl, InputEmitFunc func, void *user_data)
 {
+	InputEvdev *ev = impl;
+
 	ev->emit = func;
 	ev->emit_data = user_data;
 }
@@ -405,9 +410,12 @@ input_evdev_set_desc_changed(InputEvdev *ev, InputDescChangedFunc func, void *us
 	ev->desc_changed_data = user_data;
 }
 
-void
-input_evdev_start(InputEvdev *ev)
+/* Starts reading on the thread-default main context. */
+static void
+evdev_start(void *impl)
 {
+	InputEvdev *ev = impl;
+
 	if (ev->fd >= 0 && !ev->watch)
 		ev->watch = g_unix_fd_add(ev->fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
 		                          input_evdev_readable, ev);
@@ -439,14 +447,14 @@ input_evdev_try_reopen(gpointer user_data)
 	ev->fd = fd;
 	ev->writable = writable;
 	ev->reopen_timer = 0;
-	if (ev->want_grab && !input_evdev_apply_grab(ev, TRUE, &error))
+	if (ev->want_grab && !evdev_set_grab(ev, TRUE, &error))
 		g_warning("%s", error->message);
 	g_message(_("%s is back: \"%s\""), ev->path, desc->name);
 	if (ev->desc_changed)
 		ev->desc_changed(input_desc_copy(desc), ev->desc_changed_data);
 	input_desc_free(ev->desc);
 	ev->desc = g_steal_pointer(&desc);
-	input_evdev_start(ev);
+	evdev_start(ev);
 	return G_SOURCE_REMOVE;
 }
 
@@ -467,9 +475,11 @@ input_evdev_lost(InputEvdev *ev, int err)
 	        g_timeout_add(INPUT_EVDEV_REOPEN_INTERVAL_MS, input_evdev_try_reopen, ev);
 }
 
-void
-input_evdev_write_status(InputEvdev *ev, uint16_t type, uint16_t code, int32_t value)
+/* A status event from the guest (EV_LED, EV_SND): written to the device. */
+static void
+evdev_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
 {
+	InputEvdev *ev = impl;
 	struct input_event out[2];
 	ssize_t n;
 
@@ -487,49 +497,15 @@ input_evdev_write_status(InputEvdev *ev, uint16_t type, uint16_t code, int32_t v
 		        g_strerror(errno));
 }
 
-gboolean
-input_evdev_set_grab(InputEvdev *ev, gboolean grab, GError **error)
+static gboolean
+evdev_is_grabbed(void *impl)
 {
-	return input_evdev_apply_grab(ev, grab, error);
-}
+	InputEvdev *ev = impl;
 
-gboolean
-input_evdev_is_grabbed(InputEvdev *ev)
-{
 	return ev->grabbed;
 }
 
 /* ---- the source operations (source.h) ---- */
-
-static void
-evdev_source_set_emit(void *impl, InputEmitFunc func, void *user_data)
-{
-	input_evdev_set_emit(impl, func, user_data);
-}
-
-static void
-evdev_source_start(void *impl)
-{
-	input_evdev_start(impl);
-}
-
-static void
-evdev_source_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
-{
-	input_evdev_write_status(impl, type, code, value);
-}
-
-static gboolean
-evdev_source_is_grabbed(void *impl)
-{
-	return input_evdev_is_grabbed(impl);
-}
-
-static gboolean
-evdev_source_set_grab(void *impl, gboolean grab, GError **error)
-{
-	return input_evdev_set_grab(impl, grab, error);
-}
 
 static void
 evdev_source_free(void *impl)
@@ -539,10 +515,10 @@ evdev_source_free(void *impl)
 
 const InputSourceOps input_evdev_source_ops = {
 	.name = "evdev",
-	.set_emit = evdev_source_set_emit,
-	.start = evdev_source_start,
-	.write_status = evdev_source_write_status,
-	.is_grabbed = evdev_source_is_grabbed,
-	.set_grab = evdev_source_set_grab,
+	.set_emit = evdev_set_emit,
+	.start = evdev_start,
+	.write_status = evdev_write_status,
+	.is_grabbed = evdev_is_grabbed,
+	.set_grab = evdev_set_grab,
 	.free = evdev_source_free,
 };

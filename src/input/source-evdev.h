@@ -34,17 +34,12 @@ void input_evdev_free(InputEvdev *ev);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(InputEvdev, input_evdev_free)
 
 const InputDesc *input_evdev_get_desc(InputEvdev *ev);
-void input_evdev_set_emit(InputEvdev *ev, InputEmitFunc func, void *user_data);
 void input_evdev_set_desc_changed(InputEvdev *ev, InputDescChangedFunc func, void *user_data);
-/* Start reading on the thread-default main context. */
-void input_evdev_start(InputEvdev *ev);
 bool input_evdev_is_open(InputEvdev *ev);
-
-/* A status event from the guest (EV_LED, EV_SND): written to the device. */
-void input_evdev_write_status(InputEvdev *ev, uint16_t type, uint16_t code, int32_t value);
-
-gboolean input_evdev_set_grab(InputEvdev *ev, gboolean grab, GError **error);
-gboolean input_evdev_is_grabbed(InputEvdev *ev);
+/*
+ * Events, status events and the grab go through input_evdev_source_ops
+ * (source.h), the one way the daemon and the tests drive a source.
+ */
 
 /* Read the description of an open evdev fd; NULL and error when it is not one. */
 InputDesc *input_evdev_describe(int fd, GError **error);

@@ -602,22 +602,28 @@ input_seat_free(InputSeat *seat)
 }
 
 void
-input_seat_set_emit(InputSeat *seat, InputEmitFunc func, void *user_data)
-{
-	seat->emit = func;
-	seat->emit_data = user_data;
-}
-
-void
 input_seat_set_desc(InputSeat *seat, const InputDesc *desc)
 {
 	seat->desc = desc;
 	input_li_state_init(&seat->st);
 }
 
-void
-input_seat_write_status(InputSeat *seat, uint16_t type, uint16_t code, int32_t value)
+/* ---- the source operations (source.h) ---- */
+
+static void
+seat_set_emit(void *impl, InputEmitFunc func, void *user_data)
 {
+	InputSeat *seat = impl;
+
+	seat->emit = func;
+	seat->emit_data = user_data;
+}
+
+/* Guest LEDs (EV_LED) go to every keyboard of the seat. */
+static void
+seat_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
+{
+	InputSeat *seat = impl;
 	enum libinput_led bit;
 
 	if (type != EV_LED)
@@ -640,50 +646,28 @@ input_seat_write_status(InputSeat *seat, uint16_t type, uint16_t code, int32_t v
 		libinput_device_led_update(g_ptr_array_index(seat->keyboards, i), seat->leds);
 }
 
-gboolean
-input_seat_set_grab(InputSeat *seat, gboolean grab, GError **error)
+static gboolean
+seat_set_grab(void *impl, gboolean grab, GError **error)
 {
+	InputSeat *seat = impl;
+
 	if (grab != seat->grabbed)
 		input_seat_apply_grab(seat, grab);
 	return TRUE;
 }
 
-gboolean
-input_seat_is_grabbed(InputSeat *seat)
+static gboolean
+seat_is_grabbed(void *impl)
 {
+	InputSeat *seat = impl;
+
 	return seat->grabbed;
-}
-
-/* ---- the source operations (source.h) ---- */
-
-static void
-seat_source_set_emit(void *impl, InputEmitFunc func, void *user_data)
-{
-	input_seat_set_emit(impl, func, user_data);
 }
 
 /* The seat's devices are read from its creation: events wait for set_emit. */
 static void
-seat_source_start(void *impl)
+seat_start(void *impl)
 {
-}
-
-static void
-seat_source_write_status(void *impl, uint16_t type, uint16_t code, int32_t value)
-{
-	input_seat_write_status(impl, type, code, value);
-}
-
-static gboolean
-seat_source_is_grabbed(void *impl)
-{
-	return input_seat_is_grabbed(impl);
-}
-
-static gboolean
-seat_source_set_grab(void *impl, gboolean grab, GError **error)
-{
-	return input_seat_set_grab(impl, grab, error);
 }
 
 static void
@@ -694,10 +678,10 @@ seat_source_free(void *impl)
 
 const InputSourceOps input_seat_source_ops = {
 	.name = "seat",
-	.set_emit = seat_source_set_emit,
-	.start = seat_source_start,
-	.write_status = seat_source_write_status,
-	.is_grabbed = seat_source_is_grabbed,
-	.set_grab = seat_source_set_grab,
+	.set_emit = seat_set_emit,
+	.start = seat_start,
+	.write_status = seat_write_status,
+	.is_grabbed = seat_is_grabbed,
+	.set_grab = seat_set_grab,
 	.free = seat_source_free,
 };

@@ -25,12 +25,8 @@ InputSeat *input_seat_new(const char *seat, const char *hotkey, const InputDesc 
 void input_seat_free(InputSeat *seat);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(InputSeat, input_seat_free)
 
-void input_seat_set_emit(InputSeat *seat, InputEmitFunc func, void *user_data);
 void input_seat_set_desc(InputSeat *seat, const InputDesc *desc);
-/* Guest LEDs (EV_LED) go to every keyboard of the seat. */
-void input_seat_write_status(InputSeat *seat, uint16_t type, uint16_t code, int32_t value);
-gboolean input_seat_set_grab(InputSeat *seat, gboolean grab, GError **error);
-gboolean input_seat_is_grabbed(InputSeat *seat);
+/* Events, guest LEDs and the grab go through input_seat_source_ops (source.h). */
 
 /* "leftctrl+leftalt+g", "29+56+34": key codes, at most INPUT_SEAT_MAX_HOTKEY_KEYS. */
 int input_hotkey_parse(const char *s, uint16_t *codes, GError **error);

@@ -75,13 +75,14 @@ play(const char *desc_name, const char *events_name, int *peer_out)
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), ==,
 	                0);
 	ev = input_evdev_new_for_fd(sv[0], load_desc(desc_name));
-	input_evdev_set_emit(ev, collect, got);
-	input_evdev_start(ev);
+	/* Through the source interface, as the daemon drives it. */
+	input_evdev_source_ops.set_emit(ev, collect, got);
+	input_evdev_source_ops.start(ev);
 	g_assert_cmpint(write(sv[1], events->data, events->len * sizeof(struct input_event)), ==,
 	                (ssize_t)(events->len * sizeof(struct input_event)));
 	if (peer_out) {
 		/* A status event from the guest, written back to the device. */
-		input_evdev_write_status(ev, EV_LED, LED_CAPSL, 1);
+		input_evdev_source_ops.write_status(ev, EV_LED, LED_CAPSL, 1);
 		*peer_out = sv[1];
 	}
 	shutdown(sv[1], SHUT_WR);
