@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the daemons' peer-to-peer D-Bus control sockets share. */
+/* What the two daemons' D-Bus control shares: the object on every connection, and properties. */
 #pragma once
 
 #include <gio/gio.h>
@@ -7,19 +7,38 @@
 #include "vhost/vhost.h"
 
 /*
- * `gdbus call --address` and other message-bus clients greet their peer with
- * org.freedesktop.DBus.Hello (and AddMatch for signals). Answers them as a
- * bus would, on /org/freedesktop/DBus of a peer-to-peer connection, so those
- * clients work on a --control socket. Returns the registration id, or 0.
+ * The one D-Bus object a daemon serves (org.vhostdesktop.Gpu1 or Input1), on
+ * every connection it has: each peer of its --control socket and, if asked,
+ * the session bus under a well-known name. It keeps the connections, registers
+ * the object on each as it comes and forgets each as it closes, and answers a
+ * peer's org.freedesktop.DBus greetings (Hello, AddMatch) as a bus would, so
+ * that `gdbus call --address` and other message-bus clients work on the
+ * socket. Signals go to every connection.
  */
-guint daemon_dbus_peer_export_bus(GDBusConnection *conn);
+typedef struct DaemonDbusObject DaemonDbusObject;
 
 /*
- * A peer-to-peer D-Bus server for --control=PATH, not yet started: same-user
- * authentication, the path checked and a stale socket replaced first
- * (daemon_socket_path_prepare). NULL with an error naming --control and PATH.
+ * The object at path with the first interface of xml (the daemon's own,
+ * compiled in: a parse failure is a build bug), calls going to vtable with
+ * user_data. It is on no connection until daemon_dbus_object_listen() or
+ * daemon_dbus_object_own_name().
  */
-GDBusServer *daemon_dbus_server_new(const char *path, GError **error);
+DaemonDbusObject *daemon_dbus_object_new(const char *path, const char *xml,
+                                         const GDBusInterfaceVTable *vtable, gpointer user_data);
+/*
+ * Serves the object on a peer-to-peer D-Bus server at socket_path (--control):
+ * same-user authentication, the path checked and a stale socket replaced first
+ * (daemon_socket_path_prepare). FALSE with an error naming --control and the
+ * path. The socket is removed by daemon_dbus_object_free().
+ */
+gboolean daemon_dbus_object_listen(DaemonDbusObject *obj, const char *socket_path, GError **error);
+/* Serves the object on the session bus as name, once the bus grants it (warns if not). */
+void daemon_dbus_object_own_name(DaemonDbusObject *obj, const char *name);
+/* Emits signal of the object's interface on every connection; params may be floating. */
+void daemon_dbus_object_emit(DaemonDbusObject *obj, const char *signal, GVariant *params);
+/* Closes the peer connections, leaves the bus name and removes the socket. */
+void daemon_dbus_object_free(DaemonDbusObject *obj);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(DaemonDbusObject, daemon_dbus_object_free)
 
 /*
  * The properties both interfaces take from the daemon's VhostDev:

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <gio/gunixfdlist.h>
-#include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "daemon/dbus-peer.h"
@@ -20,10 +19,7 @@
 struct VdGpuControl {
 	VdGpu *gpu;
 	VhostDev *vhost;
-	char *path;
-	GDBusServer *server;
-	GDBusNodeInfo *node;
-	GPtrArray *connections;
+	DaemonDbusObject *object;
 };
 
 const char *
@@ -152,32 +148,6 @@ static const GDBusInterfaceVTable vtable = {
 	.get_property = get_property,
 };
 
-static void
-connection_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
-                  gpointer user_data)
-{
-	VdGpuControl *c = user_data;
-
-	g_ptr_array_remove(c->connections, conn);
-}
-
-static gboolean
-new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
-{
-	VdGpuControl *c = user_data;
-	g_autoptr(GError) error = NULL;
-
-	if (!g_dbus_connection_register_object(conn, VD_GPU_DBUS_PATH, c->node->interfaces[0],
-	                                       &vtable, c, NULL, &error)) {
-		g_warning("D-Bus: %s", error->message);
-		return FALSE;
-	}
-	daemon_dbus_peer_export_bus(conn);
-	g_signal_connect(conn, "closed", G_CALLBACK(connection_closed), c);
-	g_ptr_array_add(c->connections, g_object_ref(conn));
-	return TRUE;
-}
-
 VdGpuControl *
 vd_gpu_control_new(VdGpu *gpu, VhostDev *vhost, const char *path, GError **error)
 {
@@ -185,16 +155,9 @@ vd_gpu_control_new(VdGpu *gpu, VhostDev *vhost, const char *path, GError **error
 
 	c->gpu = gpu;
 	c->vhost = vhost;
-	c->path = g_strdup(path);
-	c->connections = g_ptr_array_new_with_free_func(g_object_unref);
-	c->node = g_dbus_node_info_new_for_xml(vd_gpu_dbus_xml, error);
-	if (!c->node)
+	c->object = daemon_dbus_object_new(VD_GPU_DBUS_PATH, vd_gpu_dbus_xml, &vtable, c);
+	if (!daemon_dbus_object_listen(c->object, path, error))
 		return NULL;
-	c->server = daemon_dbus_server_new(path, error);
-	if (!c->server)
-		return NULL;
-	g_signal_connect(c->server, "new-connection", G_CALLBACK(new_connection), c);
-	g_dbus_server_start(c->server);
 	return g_steal_pointer(&c);
 }
 
@@ -203,18 +166,6 @@ vd_gpu_control_free(VdGpuControl *c)
 {
 	if (!c)
 		return;
-	if (c->server) {
-		g_dbus_server_stop(c->server);
-		g_signal_handlers_disconnect_by_data(c->server, c);
-		g_object_unref(c->server);
-		(void)g_unlink(c->path);
-	}
-	if (c->connections) {
-		for (guint i = 0; i < c->connections->len; i++)
-			g_signal_handlers_disconnect_by_data(c->connections->pdata[i], c);
-		g_ptr_array_unref(c->connections);
-	}
-	g_clear_pointer(&c->node, g_dbus_node_info_unref);
-	g_free(c->path);
+	daemon_dbus_object_free(c->object);
 	g_free(c);
 }

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "daemon/dbus-peer.h"
 #include "daemon/error.h"
@@ -15,11 +14,7 @@
 struct InputDbus {
 	InputDevice *dev;
 	InputControl *ctl;
-	GDBusNodeInfo *node;
-	GDBusServer *server;
-	char *socket_path;
-	GPtrArray *conns; /* GDBusConnection*, peer-to-peer and bus */
-	guint owner_id;
+	DaemonDbusObject *object;
 	uint32_t leds;             /* bit per LED code the guest has on */
 	const InputSource *source; /* host devices, or NULL */
 };
@@ -31,14 +26,8 @@ input_dbus_status(uint16_t type, uint16_t code, int32_t value, void *user_data)
 
 	if (type == EV_LED && code < 32)
 		dbus->leds = value ? (dbus->leds | (1u << code)) : (dbus->leds & ~(1u << code));
-
-	for (unsigned int i = 0; i < dbus->conns->len; i++) {
-		GDBusConnection *conn = g_ptr_array_index(dbus->conns, i);
-
-		g_dbus_connection_emit_signal(conn, NULL, INPUT_DBUS_PATH, INPUT_DBUS_INTERFACE,
-		                              "StatusEvent",
-		                              g_variant_new("(qqi)", type, code, value), NULL);
-	}
+	daemon_dbus_object_emit(dbus->object, "StatusEvent",
+	                        g_variant_new("(qqi)", type, code, value));
 }
 
 /* A rebooted guest has no contacts down and no wheel remainder. */
@@ -48,67 +37,6 @@ input_dbus_reset(void *user_data)
 	InputDbus *dbus = user_data;
 
 	input_control_reset(dbus->ctl);
-}
-
-InputDbus *
-input_dbus_new(InputDevice *dev)
-{
-	InputDbus *dbus = g_new0(InputDbus, 1);
-	g_autoptr(GError) error = NULL;
-
-	dbus->dev = dev;
-	dbus->ctl = input_control_new();
-	dbus->conns = g_ptr_array_new();
-	dbus->node = g_dbus_node_info_new_for_xml(input_dbus_xml, &error);
-	/* Our own XML, compiled in: failing to parse it is a build bug. */
-	g_assert_no_error(error);
-	input_device_add_status_handler(dev, input_dbus_status, dbus);
-	input_device_set_reset_handler(dev, input_dbus_reset, dbus);
-	return dbus;
-}
-
-static void
-input_dbus_drop_conn(InputDbus *dbus, GDBusConnection *conn)
-{
-	guint id = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(conn), "vd-input-reg"));
-
-	if (id)
-		g_dbus_connection_unregister_object(conn, id);
-	id = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(conn), "vd-input-bus-reg"));
-	if (id)
-		g_dbus_connection_unregister_object(conn, id);
-	g_signal_handlers_disconnect_by_data(conn, dbus);
-	if (g_ptr_array_remove(dbus->conns, conn))
-		g_object_unref(conn);
-}
-
-void
-input_dbus_free(InputDbus *dbus)
-{
-	if (!dbus)
-		return;
-	input_device_remove_status_handler(dbus->dev, input_dbus_status, dbus);
-	input_device_set_reset_handler(dbus->dev, NULL, NULL);
-	if (dbus->owner_id)
-		g_bus_unown_name(dbus->owner_id);
-	while (dbus->conns->len) {
-		GDBusConnection *conn = g_ptr_array_index(dbus->conns, 0);
-
-		if (!g_object_get_data(G_OBJECT(conn), "vd-input-bus"))
-			g_dbus_connection_close_sync(conn, NULL, NULL);
-		input_dbus_drop_conn(dbus, conn);
-	}
-	g_ptr_array_unref(dbus->conns);
-	if (dbus->server) {
-		g_dbus_server_stop(dbus->server);
-		g_object_unref(dbus->server);
-	}
-	if (dbus->socket_path)
-		g_unlink(dbus->socket_path);
-	g_free(dbus->socket_path);
-	g_dbus_node_info_unref(dbus->node);
-	input_control_free(dbus->ctl);
-	g_free(dbus);
 }
 
 void
@@ -296,76 +224,40 @@ static const GDBusInterfaceVTable input_dbus_vtable = {
 	.get_property = input_dbus_get_property,
 };
 
-static void
-input_dbus_closed(GDBusConnection *conn, gboolean remote_peer_vanished, GError *error,
-                  gpointer user_data)
+InputDbus *
+input_dbus_new(InputDevice *dev)
 {
-	input_dbus_drop_conn(user_data, conn);
+	InputDbus *dbus = g_new0(InputDbus, 1);
+
+	dbus->dev = dev;
+	dbus->ctl = input_control_new();
+	dbus->object =
+	        daemon_dbus_object_new(INPUT_DBUS_PATH, input_dbus_xml, &input_dbus_vtable, dbus);
+	input_device_add_status_handler(dev, input_dbus_status, dbus);
+	input_device_set_reset_handler(dev, input_dbus_reset, dbus);
+	return dbus;
 }
 
-static void
-input_dbus_register(InputDbus *dbus, GDBusConnection *conn)
+void
+input_dbus_free(InputDbus *dbus)
 {
-	g_autoptr(GError) error = NULL;
-	guint id;
-
-	id = g_dbus_connection_register_object(conn, INPUT_DBUS_PATH, dbus->node->interfaces[0],
-	                                       &input_dbus_vtable, dbus, NULL, &error);
-	if (!id) {
-		g_warning("cannot export %s: %s", INPUT_DBUS_PATH, error->message);
+	if (!dbus)
 		return;
-	}
-	g_object_set_data(G_OBJECT(conn), "vd-input-reg", GUINT_TO_POINTER(id));
-	if (!g_object_get_data(G_OBJECT(conn), "vd-input-bus")) {
-		id = daemon_dbus_peer_export_bus(conn);
-		g_object_set_data(G_OBJECT(conn), "vd-input-bus-reg", GUINT_TO_POINTER(id));
-	}
-	g_ptr_array_add(dbus->conns, g_object_ref(conn));
-	g_signal_connect(conn, "closed", G_CALLBACK(input_dbus_closed), dbus);
-}
-
-static gboolean
-input_dbus_new_connection(GDBusServer *server, GDBusConnection *conn, gpointer user_data)
-{
-	g_debug("control connection");
-	input_dbus_register(user_data, conn);
-	return TRUE;
+	input_device_remove_status_handler(dbus->dev, input_dbus_status, dbus);
+	input_device_set_reset_handler(dbus->dev, NULL, NULL);
+	daemon_dbus_object_free(dbus->object);
+	input_control_free(dbus->ctl);
+	g_free(dbus);
 }
 
 gboolean
 input_dbus_listen(InputDbus *dbus, const char *path, GError **error)
 {
-	dbus->server = daemon_dbus_server_new(path, error);
-	if (!dbus->server)
-		return FALSE;
-	g_signal_connect(dbus->server, "new-connection", G_CALLBACK(input_dbus_new_connection),
-	                 dbus);
-	g_dbus_server_start(dbus->server);
-	dbus->socket_path = g_strdup(path);
-	g_debug("control socket %s", path);
-	return TRUE;
-}
-
-static void
-input_dbus_bus_acquired(GDBusConnection *conn, const char *name, gpointer user_data)
-{
-	g_object_set_data(G_OBJECT(conn), "vd-input-bus", GINT_TO_POINTER(1));
-	input_dbus_register(user_data, conn);
-}
-
-static void
-input_dbus_name_lost(GDBusConnection *conn, const char *name, gpointer user_data)
-{
-	if (conn)
-		g_warning(_("cannot own %s on the session bus (taken by another process?)"), name);
-	else
-		g_warning(_("no session bus for %s"), name);
+	return daemon_dbus_object_listen(dbus->object, path, error);
 }
 
 void
 input_dbus_own_name(InputDbus *dbus, const char *name)
 {
-	dbus->owner_id =
-	        g_bus_own_name(G_BUS_TYPE_SESSION, name, G_BUS_NAME_OWNER_FLAGS_NONE,
-	                       input_dbus_bus_acquired, NULL, input_dbus_name_lost, dbus, NULL);
+	daemon_dbus_object_own_name(dbus->object, name);
 }
