@@ -30,6 +30,51 @@ typedef struct GpuMainOptions {
 	gboolean dmabuf;
 } GpuMainOptions;
 
+static void
+gpu_main_options_clear(GpuMainOptions *m)
+{
+	g_clear_pointer(&m->output_sizes, g_strfreev);
+	g_clear_pointer(&m->max_hostmem, g_free);
+	g_clear_pointer(&m->control, g_free);
+	g_clear_pointer(&m->render_node, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpuMainOptions, gpu_main_options_clear)
+
+/* The GPU's own options, beside every daemon's (daemon_option_group). */
+static void
+gpu_add_options(GOptionGroup *group, GpuMainOptions *m)
+{
+	const GOptionEntry entries[] = {
+		{ "outputs", 'o', 0, G_OPTION_ARG_INT, &m->outputs,
+		  N_("Number of displays (1 to 16, default 1)"), N_("N") },
+		{ "output-size", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m->output_sizes,
+		  N_("Preferred size of the next display (default 1280x800); repeatable"),
+		  N_("WxH") },
+		{ "max-hostmem", 0, 0, G_OPTION_ARG_STRING, &m->max_hostmem,
+		  N_("Most host memory the guest's resources may use (default 256M)"),
+		  N_("BYTES") },
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &m->control,
+		  N_("Serve the org.vhostdesktop.Gpu1 D-Bus interface on this socket"),
+		  N_("PATH") },
+		{ "virgl", 0, 0, G_OPTION_ARG_NONE, &m->virgl,
+		  N_("3D acceleration through virglrenderer: on the GPU's render node, or on "
+		     "the CPU (llvmpipe) when there is none"),
+		  NULL },
+		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &m->render_node,
+		  N_("The DRM render node for --virgl (default: the first found); without "
+		     "--virgl it is not used"),
+		  N_("PATH") },
+		{ "dmabuf", 0, 0, G_OPTION_ARG_NONE, &m->dmabuf,
+		  N_("Give QEMU the scanouts as dmabufs, not pixels (3D on a GPU, 2D through "
+		     "/dev/udmabuf; QEMU needs a GL display)"),
+		  NULL },
+		G_OPTION_ENTRY_NULL
+	};
+
+	/* The group copies the entries. */
+	g_option_group_add_entries(group, entries);
+}
+
 static gboolean
 parse_size(const char *s, uint32_t *w, uint32_t *h)
 {
@@ -228,6 +273,38 @@ gpu_sandbox_prepare(const DaemonOptions *dopts)
 		g_setenv("MESA_SHADER_CACHE_DISABLE", "true", FALSE);
 }
 
+/*
+ * What renders: virglrenderer with --virgl (fatal if it cannot start), else 2D,
+ * with /dev/udmabuf for --dmabuf where the kernel has it.
+ */
+static gboolean
+gpu_renderer_setup(VdGpu *gpu, const GpuMainOptions *m, const VdGpuOptions *gopts, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	VdVirgl *virgl;
+
+	if (m->render_node && !m->virgl)
+		/* libvirt passes --render-node on every host with a GPU, 3D asked or not. */
+		g_message(_("--render-node=%s without --virgl: no 3D, the node is not used"),
+		          m->render_node);
+	if (m->virgl) {
+		/* --max-hostmem as gpu_options_apply parsed it, if it was given. */
+		virgl = gpu_virgl_start(m->render_node, m->max_hostmem ? gopts->max_hostmem : 0,
+		                        error);
+		if (!virgl) {
+			g_prefix_error(error, "--virgl: ");
+			return FALSE;
+		}
+		vd_gpu_set_virgl(gpu, virgl);
+	} else if (m->dmabuf && !vd_gpu_udmabuf_open(gpu, &local)) {
+		/* Not fatal: the same QEMU display works with pixels. */
+		g_warning(_("--dmabuf: %s: 2D scanouts go to QEMU as pixels (dmabufs need a kernel "
+		            "with udmabuf and read-write access to the device)"),
+		          local->message);
+	}
+	return TRUE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -235,7 +312,7 @@ main(int argc, char **argv)
 	const char *remove_dirs[2] = { NULL, NULL };
 	DaemonSandbox sandbox;
 	g_auto(DaemonOptions) dopts = { .fd = -1 };
-	GpuMainOptions m = { .outputs = 1 };
+	g_auto(GpuMainOptions) m = { .outputs = 1 };
 	VdGpuOptions gopts;
 	g_autoptr(GOptionContext) ctx = NULL;
 	g_autoptr(GError) error = NULL;
@@ -244,32 +321,6 @@ main(int argc, char **argv)
 	g_autoptr(VdGpuControl) control = NULL;
 	GOptionGroup *group;
 	int status;
-	const GOptionEntry entries[] = {
-		{ "outputs", 'o', 0, G_OPTION_ARG_INT, &m.outputs,
-		  N_("Number of displays (1 to 16, default 1)"), N_("N") },
-		{ "output-size", 0, 0, G_OPTION_ARG_STRING_ARRAY, &m.output_sizes,
-		  N_("Preferred size of the next display (default 1280x800); repeatable"),
-		  N_("WxH") },
-		{ "max-hostmem", 0, 0, G_OPTION_ARG_STRING, &m.max_hostmem,
-		  N_("Most host memory the guest's resources may use (default 256M)"),
-		  N_("BYTES") },
-		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &m.control,
-		  N_("Serve the org.vhostdesktop.Gpu1 D-Bus interface on this socket"),
-		  N_("PATH") },
-		{ "virgl", 0, 0, G_OPTION_ARG_NONE, &m.virgl,
-		  N_("3D acceleration through virglrenderer: on the GPU's render node, or on "
-		     "the CPU (llvmpipe) when there is none"),
-		  NULL },
-		{ "render-node", 0, 0, G_OPTION_ARG_FILENAME, &m.render_node,
-		  N_("The DRM render node for --virgl (default: the first found); without "
-		     "--virgl it is not used"),
-		  N_("PATH") },
-		{ "dmabuf", 0, 0, G_OPTION_ARG_NONE, &m.dmabuf,
-		  N_("Give QEMU the scanouts as dmabufs, not pixels (3D on a GPU, 2D through "
-		     "/dev/udmabuf; QEMU needs a GL display)"),
-		  NULL },
-		{ NULL }
-	};
 
 	daemon_init();
 	vd_gpu_options_init(&gopts);
@@ -277,64 +328,33 @@ main(int argc, char **argv)
 	g_option_context_set_summary(ctx, _("A virtio-gpu vhost-user back-end."));
 	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	group = daemon_option_group(&dopts);
-	g_option_group_add_entries(group, entries);
+	gpu_add_options(group, &m);
 	g_option_context_set_main_group(ctx, group);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) ||
-	    !gpu_options_apply(&m, &gopts, &error)) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		status = EXIT_FAILURE;
-		goto out;
-	}
+	    !gpu_options_apply(&m, &gopts, &error))
+		return daemon_exit_error(error);
 	if (dopts.version) {
 		gpu_print_version(&dopts, &m);
-		status = EXIT_SUCCESS;
-		goto out;
+		return EXIT_SUCCESS;
 	}
 	if (dopts.print_capabilities) {
 		gpu_print_capabilities();
-		status = EXIT_SUCCESS;
-		goto out;
+		return EXIT_SUCCESS;
 	}
 	if (!daemon_options_check(&dopts, &error) ||
-	    !daemon_socket_paths_differ(dopts.socket_path, m.control, &error)) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		status = EXIT_FAILURE;
-		goto out;
-	}
+	    !daemon_socket_paths_differ(dopts.socket_path, m.control, &error))
+		return daemon_exit_error(error);
 
 	gpu_sandbox_prepare(&dopts);
 	gpu = vd_gpu_new(&gopts);
-	if (m.render_node && !m.virgl)
-		/* libvirt passes --render-node on every host with a GPU, 3D asked or not. */
-		g_message(_("--render-node=%s without --virgl: no 3D, the node is not used"),
-		          m.render_node);
-	if (m.virgl) {
-		/* --max-hostmem as gpu_options_apply parsed it, if it was given. */
-		VdVirgl *virgl = gpu_virgl_start(m.render_node,
-		                                 m.max_hostmem ? gopts.max_hostmem : 0, &error);
-
-		if (!virgl) {
-			g_printerr(_("%s: --virgl: %s\n"), g_get_prgname(), error->message);
-			status = EXIT_FAILURE;
-			goto out;
-		}
-		vd_gpu_set_virgl(gpu, virgl);
-	} else if (m.dmabuf && !vd_gpu_udmabuf_open(gpu, &error)) {
-		/* Not fatal: the same QEMU display works with pixels. */
-		g_warning(_("--dmabuf: %s: 2D scanouts go to QEMU as pixels (dmabufs need a kernel "
-		            "with udmabuf and read-write access to the device)"),
-		          error->message);
-		g_clear_error(&error);
-	}
+	if (!gpu_renderer_setup(gpu, &m, &gopts, &error))
+		return daemon_exit_error(error);
 	device = vd_gpu_device_new(gpu);
 	if (m.control) {
 		control =
 		        vd_gpu_control_new(gpu, vd_gpu_device_get_vhost(device), m.control, &error);
-		if (!control) {
-			g_printerr("%s: %s\n", g_get_prgname(), error->message);
-			status = EXIT_FAILURE;
-			goto out;
-		}
+		if (!control)
+			return daemon_exit_error(error);
 	}
 	/* The control socket's directory: the socket goes at exit. */
 	control_dir = m.control ? g_path_get_dirname(m.control) : NULL;
@@ -347,10 +367,5 @@ main(int argc, char **argv)
 	/* The control server goes before the device it points into. */
 	g_clear_pointer(&control, vd_gpu_control_free);
 	g_clear_pointer(&device, vd_gpu_device_free);
-out:
-	g_strfreev(m.output_sizes);
-	g_free(m.max_hostmem);
-	g_free(m.control);
-	g_free(m.render_node);
 	return status;
 }

@@ -184,6 +184,111 @@ make_desc(const InputOptions *o, GError **error)
 	return desc;
 }
 
+/* The input daemon's own options, beside every daemon's (daemon_option_group). */
+static void
+input_add_options(GOptionGroup *group, InputOptions *o)
+{
+	const GOptionEntry entries[] = {
+		{ "keyboard", 0, 0, G_OPTION_ARG_NONE, &o->keyboard,
+		  N_("A virtual keyboard (keys, LEDs, autorepeat)"), NULL },
+		{ "mouse", 0, 0, G_OPTION_ARG_NONE, &o->mouse,
+		  N_("A virtual mouse (relative motion, 5 buttons, hi-res wheels)"), NULL },
+		{ "tablet", 0, 0, G_OPTION_ARG_NONE, &o->tablet,
+		  N_("A virtual tablet (absolute pointer, 5 buttons, wheels)"), NULL },
+		{ "multitouch", 0, 0, G_OPTION_ARG_NONE, &o->multitouch,
+		  N_("A virtual multitouch screen"), NULL },
+		{ "abs-x", 0, 0, G_OPTION_ARG_STRING, &o->abs_x,
+		  N_("Range of the X axis of --tablet/--multitouch (default 0:32767)"),
+		  N_("MIN:MAX") },
+		{ "abs-y", 0, 0, G_OPTION_ARG_STRING, &o->abs_y,
+		  N_("Range of the Y axis of --tablet/--multitouch (default 0:32767)"),
+		  N_("MIN:MAX") },
+		{ "slots", 0, 0, G_OPTION_ARG_INT, &o->slots,
+		  N_("Contacts of --multitouch (default 10)"), N_("N") },
+		{ "name", 0, 0, G_OPTION_ARG_STRING, &o->name, N_("Device name the guest sees"),
+		  N_("NAME") },
+		{ "serial", 0, 0, G_OPTION_ARG_STRING, &o->serial,
+		  N_("Device serial the guest sees"), N_("SERIAL") },
+		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &o->control,
+		  N_("Serve the D-Bus control interface on this Unix socket (peer-to-peer)"),
+		  N_("PATH") },
+		{ "dbus-session", 0, 0, G_OPTION_ARG_NONE, &o->dbus_session,
+		  N_("Also serve it on the session bus as org.vhostdesktop.Input1"), NULL },
+		{ "dbus-name", 0, 0, G_OPTION_ARG_STRING, &o->dbus_name,
+		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input1)"), N_("NAME") },
+		{ "evdev", 0, 0, G_OPTION_ARG_FILENAME, &o->evdev,
+		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
+		/* The name QEMU's vhost-user.json gives the option, which libvirt passes. */
+		{ "evdev-path", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o->evdev,
+		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
+		{ "no-grab", 0, 0, G_OPTION_ARG_NONE, &o->no_grab,
+		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
+		{ "seat", 0, 0, G_OPTION_ARG_STRING, &o->seat,
+		  N_("Feed the device from the host devices of this libinput seat (e.g. seat0); "
+		     "without a device option it is a keyboard with a pointer"),
+		  N_("SEAT") },
+		{ "grab-hotkey", 0, 0, G_OPTION_ARG_STRING, &o->hotkey,
+		  N_("With --seat: keys that give the devices to the host and back "
+		     "(default leftctrl+leftalt+g)"),
+		  N_("KEYS") },
+		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o->queue_cap,
+		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
+		G_OPTION_ENTRY_NULL
+	};
+
+	/* The group copies the entries. */
+	g_option_group_add_entries(group, entries);
+}
+
+/*
+ * The device's description: a virtual device's from the options, or the host
+ * device's with --evdev, which is then opened (into *evdev) and named as asked.
+ */
+static InputDesc *
+input_desc_for(const InputOptions *o, InputEvdev **evdev, GError **error)
+{
+	InputDesc *desc = make_desc(o, error);
+
+	if (desc || (error && *error) || !o->evdev)
+		return desc;
+	*evdev = input_evdev_open(o->evdev, !o->no_grab, error);
+	if (!*evdev)
+		return NULL;
+	desc = input_desc_copy(input_evdev_get_desc(*evdev));
+	if (o->name)
+		input_desc_set_name(desc, o->name);
+	if (o->serial)
+		input_desc_set_serial(desc, o->serial);
+	return desc;
+}
+
+/* The host source, if any (the --evdev device, or the --seat), feeding d's device. */
+static gboolean
+input_source_start(InputDaemon *d, InputEvdev *evdev, GError **error)
+{
+	const InputOptions *o = d->opts;
+
+	if (evdev) {
+		d->source = (InputSource){ &input_evdev_source_ops, evdev };
+		input_evdev_set_desc_changed(evdev, evdev_desc_changed, d);
+	}
+	if (o->seat) {
+		InputSeat *seat =
+		        input_seat_new(o->seat, o->hotkey, input_device_get_desc(d->dev), error);
+
+		if (!seat)
+			return FALSE;
+		d->source = (InputSource){ &input_seat_source_ops, seat };
+	}
+	if (d->source.ops) {
+		d->source.ops->set_emit(d->source.impl, emit_to_device, d);
+		input_device_add_status_handler(d->dev, input_source_write_status, &d->source);
+		input_dbus_set_source(d->dbus, &d->source);
+		d->source.ops->start(d->source.impl);
+	}
+	return TRUE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -193,53 +298,6 @@ main(int argc, char **argv)
 	/* Cleared on every return, error paths included. */
 	g_auto(DaemonOptions) dopts = { 0 };
 	g_auto(InputOptions) o = { 0 };
-	const GOptionEntry entries[] = {
-		{ "keyboard", 0, 0, G_OPTION_ARG_NONE, &o.keyboard,
-		  N_("A virtual keyboard (keys, LEDs, autorepeat)"), NULL },
-		{ "mouse", 0, 0, G_OPTION_ARG_NONE, &o.mouse,
-		  N_("A virtual mouse (relative motion, 5 buttons, hi-res wheels)"), NULL },
-		{ "tablet", 0, 0, G_OPTION_ARG_NONE, &o.tablet,
-		  N_("A virtual tablet (absolute pointer, 5 buttons, wheels)"), NULL },
-		{ "multitouch", 0, 0, G_OPTION_ARG_NONE, &o.multitouch,
-		  N_("A virtual multitouch screen"), NULL },
-		{ "abs-x", 0, 0, G_OPTION_ARG_STRING, &o.abs_x,
-		  N_("Range of the X axis of --tablet/--multitouch (default 0:32767)"),
-		  N_("MIN:MAX") },
-		{ "abs-y", 0, 0, G_OPTION_ARG_STRING, &o.abs_y,
-		  N_("Range of the Y axis of --tablet/--multitouch (default 0:32767)"),
-		  N_("MIN:MAX") },
-		{ "slots", 0, 0, G_OPTION_ARG_INT, &o.slots,
-		  N_("Contacts of --multitouch (default 10)"), N_("N") },
-		{ "name", 0, 0, G_OPTION_ARG_STRING, &o.name, N_("Device name the guest sees"),
-		  N_("NAME") },
-		{ "serial", 0, 0, G_OPTION_ARG_STRING, &o.serial,
-		  N_("Device serial the guest sees"), N_("SERIAL") },
-		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &o.control,
-		  N_("Serve the D-Bus control interface on this Unix socket (peer-to-peer)"),
-		  N_("PATH") },
-		{ "dbus-session", 0, 0, G_OPTION_ARG_NONE, &o.dbus_session,
-		  N_("Also serve it on the session bus as org.vhostdesktop.Input1"), NULL },
-		{ "dbus-name", 0, 0, G_OPTION_ARG_STRING, &o.dbus_name,
-		  N_("Bus name for --dbus-session (default org.vhostdesktop.Input1)"), N_("NAME") },
-		{ "evdev", 0, 0, G_OPTION_ARG_FILENAME, &o.evdev,
-		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
-		/* The name QEMU's vhost-user.json gives the option, which libvirt passes. */
-		{ "evdev-path", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &o.evdev,
-		  N_("Pass a host evdev device through (e.g. /dev/input/event3)"), N_("PATH") },
-		{ "no-grab", 0, 0, G_OPTION_ARG_NONE, &o.no_grab,
-		  N_("With --evdev: leave the device to the host too (no EVIOCGRAB)"), NULL },
-		{ "seat", 0, 0, G_OPTION_ARG_STRING, &o.seat,
-		  N_("Feed the device from the host devices of this libinput seat (e.g. seat0); "
-		     "without a device option it is a keyboard with a pointer"),
-		  N_("SEAT") },
-		{ "grab-hotkey", 0, 0, G_OPTION_ARG_STRING, &o.hotkey,
-		  N_("With --seat: keys that give the devices to the host and back "
-		     "(default leftctrl+leftalt+g)"),
-		  N_("KEYS") },
-		{ "queue-limit", 0, 0, G_OPTION_ARG_INT, &o.queue_cap,
-		  N_("Events held for a guest that does not read (default 4096)"), N_("N") },
-		G_OPTION_ENTRY_NULL
-	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
 	g_autoptr(GError) error = NULL;
 	g_autoptr(InputDevice) dev = NULL;
@@ -252,16 +310,14 @@ main(int argc, char **argv)
 
 	daemon_init();
 	group = daemon_option_group(&dopts);
-	g_option_group_add_entries(group, entries);
+	input_add_options(group, &o);
 	g_option_context_set_main_group(ctx, group);
 	g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
 	g_option_context_set_summary(ctx, _("vhost-user virtio-input back-end"));
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || !check_seat_name(&o, &error) ||
 	    !daemon_options_check(&dopts, &error) ||
-	    !daemon_socket_paths_differ(dopts.socket_path, o.control, &error)) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		return EXIT_FAILURE;
-	}
+	    !daemon_socket_paths_differ(dopts.socket_path, o.control, &error))
+		return daemon_exit_error(error);
 	if (dopts.version) {
 		const char *libraries[] = { "libinput " LIBINPUT_BUILD_VERSION " (built against)",
 			                    NULL };
@@ -277,50 +333,18 @@ main(int argc, char **argv)
 		g_printerr("%s: %s\n", g_get_prgname(), _("--queue-limit wants 2 or more"));
 		return EXIT_FAILURE;
 	}
-	desc = make_desc(&o, &error);
-	if (!desc && !error && o.evdev) {
-		evdev = input_evdev_open(o.evdev, !o.no_grab, &error);
-		if (evdev) {
-			desc = input_desc_copy(input_evdev_get_desc(evdev));
-			if (o.name)
-				input_desc_set_name(desc, o.name);
-			if (o.serial)
-				input_desc_set_serial(desc, o.serial);
-		}
-	}
-	if (!desc) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		return EXIT_FAILURE;
-	}
+	desc = input_desc_for(&o, &evdev, &error);
+	if (!desc)
+		return daemon_exit_error(error);
 	dev = input_device_new(desc, (unsigned int)o.queue_cap);
 	dbus = input_dbus_new(dev);
 	d.opts = &o;
 	d.dev = dev;
 	d.dbus = dbus;
-	if (evdev) {
-		d.source = (InputSource){ &input_evdev_source_ops, g_steal_pointer(&evdev) };
-		input_evdev_set_desc_changed(d.source.impl, evdev_desc_changed, &d);
-	}
-	if (o.seat) {
-		InputSeat *seat =
-		        input_seat_new(o.seat, o.hotkey, input_device_get_desc(dev), &error);
-
-		if (!seat) {
-			g_printerr("%s: %s\n", g_get_prgname(), error->message);
-			return EXIT_FAILURE;
-		}
-		d.source = (InputSource){ &input_seat_source_ops, seat };
-	}
-	if (d.source.ops) {
-		d.source.ops->set_emit(d.source.impl, emit_to_device, &d);
-		input_device_add_status_handler(dev, input_source_write_status, &d.source);
-		input_dbus_set_source(dbus, &d.source);
-		d.source.ops->start(d.source.impl);
-	}
-	if (o.control && !input_dbus_listen(dbus, o.control, &error)) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		return EXIT_FAILURE;
-	}
+	if (!input_source_start(&d, g_steal_pointer(&evdev), &error))
+		return daemon_exit_error(error);
+	if (o.control && !input_dbus_listen(dbus, o.control, &error))
+		return daemon_exit_error(error);
 	if (o.dbus_session || o.dbus_name)
 		input_dbus_own_name(dbus, o.dbus_name ? o.dbus_name : INPUT_DBUS_NAME);
 

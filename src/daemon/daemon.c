@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -101,6 +102,13 @@ daemon_option_group(DaemonOptions *opts)
 	g_option_group_add_entries(group, entries);
 	g_option_group_set_translation_domain(group, GETTEXT_PACKAGE);
 	return group;
+}
+
+int
+daemon_exit_error(const GError *error)
+{
+	g_printerr("%s: %s\n", g_get_prgname(), error->message);
+	return EXIT_FAILURE;
 }
 
 gboolean
@@ -337,8 +345,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 			if (!error)
 				g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
 				            _("LISTEN_FDS is set but not for this process"));
-			g_printerr("%s: %s\n", g_get_prgname(), error->message);
-			dl.status = 1;
+			dl.status = daemon_exit_error(error);
 			goto out;
 		}
 		listen_resume(&dl);
@@ -347,8 +354,7 @@ daemon_run(VhostDev *dev, const DaemonOptions *opts)
 	sources[1] = g_unix_signal_add(SIGINT, on_signal, NULL);
 	/* Ready: from here on the daemon only serves, and can be confined to that. */
 	if (!sandbox_enter(opts, &error)) {
-		g_printerr("%s: %s\n", g_get_prgname(), error->message);
-		dl.status = 1;
+		dl.status = daemon_exit_error(error);
 		goto out;
 	}
 	if (opts->sandbox_mode != DAEMON_SANDBOX_OFF)

@@ -36,6 +36,12 @@ void daemon_init(void);
  */
 GOptionGroup *daemon_option_group(DaemonOptions *opts);
 
+/*
+ * What main() returns when it cannot start: prints "PROGRAM: MESSAGE" of error
+ * on stderr and returns EXIT_FAILURE.
+ */
+int daemon_exit_error(const GError *error);
+
 /* After parsing: --verbose enables debug logs; checks the options agree. */
 gboolean daemon_options_check(DaemonOptions *opts, GError **error);
 
