@@ -30,8 +30,6 @@
 /* How long one dispatch of the polling source spins before the loop runs again. */
 #define POLL_SLICE_US 20
 
-static void notifier_set_state(VhostQueue *q, VhostNotifierState state);
-
 void
 vhost_notifier_init(VhostNotifier *n)
 {
