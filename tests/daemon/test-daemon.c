@@ -217,10 +217,8 @@ test_socket_activation(void)
 int
 main(int argc, char **argv)
 {
-	const char *builddir = g_getenv("top_builddir");
-
 	g_test_init(&argc, &argv, NULL);
-	echo_daemon = g_build_filename(builddir ? builddir : ".", "tests/vhost/echo-daemon", NULL);
+	echo_daemon = vfe_built_path("tests/vhost/echo-daemon");
 	g_test_add_func("/daemon/print-capabilities", test_print_capabilities);
 	g_test_add_func("/daemon/usage-errors", test_usage_errors);
 	g_test_add_func("/daemon/fd-exits-with-frontend", test_fd_exits_with_frontend);

@@ -201,6 +201,14 @@ vfe_connect_child(VfeFrontend *fe, GError **error)
 	return TRUE;
 }
 
+char *
+vfe_built_path(const char *relative)
+{
+	const char *top = g_getenv("top_builddir");
+
+	return g_build_filename(top ? top : ".", relative, NULL);
+}
+
 VfeFrontend *
 vfe_spawn(const char *const *argv, GError **error)
 {

@@ -48,6 +48,15 @@ typedef struct VfeFrontend VfeFrontend;
 /* Creation, connection and the back-end process */
 
 /**
+ * vfe_built_path:
+ * @relative: a program's path in the build tree, e.g. "src/vhost-desktop-gpu"
+ *
+ * Returns: (transfer full): @relative under $top_builddir (which `make check`
+ *   sets), or under the current directory without it.
+ */
+char *vfe_built_path(const char *relative);
+
+/**
  * vfe_spawn:
  * @argv: NULL-terminated command line of the back-end (argv[0] is looked up
  *   in PATH if it has no slash)

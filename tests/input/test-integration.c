@@ -44,14 +44,6 @@ on_abort(int sig)
 	raise(SIGABRT);
 }
 
-static char *
-daemon_path(void)
-{
-	const char *top = g_getenv("top_builddir");
-
-	return g_build_filename(top ? top : ".", "src", "vhost-desktop-input", NULL);
-}
-
 static void
 post_event_buffer(Fixture *f, uint32_t len)
 {
@@ -99,7 +91,7 @@ static void
 fixture_setup(Fixture *f, const char *const *extra)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree char *prog = daemon_path();
+	g_autofree char *prog = vfe_built_path("src/vhost-desktop-input");
 	g_autofree char *ctl_arg = NULL;
 	g_autofree char *address = NULL;
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -785,7 +777,7 @@ test_session_bus(Fixture *f, gconstpointer data)
 static void
 test_libvirt_fd(void)
 {
-	g_autofree char *prog = daemon_path();
+	g_autofree char *prog = vfe_built_path("src/vhost-desktop-input");
 	const char *caps_argv[] = { prog, "--print-capabilities", NULL };
 	const char *argv[] = { prog, "--tablet", "--name=libvirt tablet", NULL };
 	g_autofree char *out = NULL;

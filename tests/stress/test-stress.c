@@ -499,18 +499,10 @@ run_target(const Target *t, const char *const *argv, bool notifiers)
 	g_rand_free(run.rand);
 }
 
-static char *
-built(const char *rel)
-{
-	const char *top = g_getenv("top_builddir");
-
-	return g_build_filename(top ? top : ".", rel, NULL);
-}
-
 static void
 test_echo(gconstpointer notifiers)
 {
-	g_autofree char *prog = built("tests/vhost/echo-daemon");
+	g_autofree char *prog = vfe_built_path("tests/vhost/echo-daemon");
 	const char *argv[] = { prog, NULL };
 	const Target t = { "echo-daemon", 1, 256, { 45 }, { &echo_ops } };
 
@@ -520,7 +512,7 @@ test_echo(gconstpointer notifiers)
 static void
 test_gpu(gconstpointer notifiers)
 {
-	g_autofree char *prog = built("src/vhost-desktop-gpu");
+	g_autofree char *prog = vfe_built_path("src/vhost-desktop-gpu");
 	const char *argv[] = { prog, NULL };
 	const Target t = {
 		"vhost-desktop-gpu", 2, 256, { 25, 10 }, { &gpu_ctrl_ops, &gpu_cursor_ops }
@@ -532,7 +524,7 @@ test_gpu(gconstpointer notifiers)
 static void
 test_input(gconstpointer notifiers)
 {
-	g_autofree char *prog = built("src/vhost-desktop-input");
+	g_autofree char *prog = vfe_built_path("src/vhost-desktop-input");
 	g_autofree char *dir = g_dir_make_tmp("vd-stress-input-XXXXXX", NULL);
 	g_autofree char *control = g_build_filename(dir, "control", NULL);
 	g_autofree char *control_arg = g_strdup_printf("--control=%s", control);

@@ -433,10 +433,8 @@ test_no_channel(void)
 int
 main(int argc, char **argv)
 {
-	const char *builddir = g_getenv("top_builddir");
-
 	g_test_init(&argc, &argv, NULL);
-	echo_daemon = g_build_filename(builddir ? builddir : ".", "tests/vhost/echo-daemon", NULL);
+	echo_daemon = vfe_built_path("tests/vhost/echo-daemon");
 	g_test_add_func("/vhost/host-notifier/offered", test_offered);
 	g_test_add_func("/vhost/host-notifier/install-idle-reinstall", test_install_idle_reinstall);
 	g_test_add_func("/vhost/host-notifier/refused", test_refused);

@@ -862,10 +862,8 @@ test_config_change_message(void)
 int
 main(int argc, char **argv)
 {
-	const char *builddir = g_getenv("top_builddir");
-
 	g_test_init(&argc, &argv, NULL);
-	echo_daemon = g_build_filename(builddir ? builddir : ".", "tests/vhost/echo-daemon", NULL);
+	echo_daemon = vfe_built_path("tests/vhost/echo-daemon");
 
 	g_test_add_func("/vhost/handshake", test_handshake);
 	g_test_add_func("/vhost/features-unoffered", test_features_unoffered);
